@@ -96,15 +96,12 @@ SIGNAL_KINDS: dict[str, str] = {
     "safeguarding.self_harm": "self-harm or suicide",
     "safeguarding.seeking_child": "someone seeking a child's whereabouts or contact",
     "safeguarding.grooming": "grooming indicators (secrecy, gifts, meeting alone)",
-    # official accounts (detectors/official.py)
+    # official accounts (detectors/official.py); tone, language and personal views on official
+    # accounts are judged by rules that combine language.* and topic.* with the account type
     "official.unauthorised_poster": "the author is not authorised to post on this account",
     "official.not_approved": "an official post without approval from management",
     "official.unapproved_link": "a link that is not on the school's approved list",
     "official.photo_without_consent": "a photo of children without written consent on record",
-    "official.personal_view": "a personal view or personal matter on the school's account",
-    "official.negative_tone": "negative tone on the school's account",
-    "official.bad_language": "swearing or bad language on the school's account",
-    "official.slang": "slang on the school's account",
     "official.personal_email": "a personal email address on the school's account",
     # images (detectors/images.py)
     "image.children": "a picture showing children",
