@@ -39,9 +39,14 @@ class Code(Enum):
     E306 = "cannot read image {path!r}: {problem}"
     E307 = "{field} has the wrong type: {problem}"
     E308 = "the record must be a JSON object, not {kind}"
+    E309 = "PostGuard failed while checking this post ({problem}); please report it as a bug"
     # Files and command line
     E401 = "cannot read {path!r}: {problem}"
     E402 = "directory {path!r} already has a school configuration; choose an empty directory"
+    E403 = "no school configuration given: pass --school FILE or set POSTGUARD_SCHOOL"
+    E404 = "the {engine!r} engine is not available yet; use --engine local"
+    E405 = "nothing to check: give the post's text as an argument, or pipe it in and pass -"
+    E406 = "cannot write {path!r}: {problem}"
 
 
 @dataclass(frozen=True)

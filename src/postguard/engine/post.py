@@ -113,7 +113,7 @@ def _image(raw: object, index: int, base_dir: Path | None, where: Location) -> I
             raise PostGuardError(Code.E306, where, path=str(path),
                                  problem=problem.strerror or str(problem)) from None
         path = str(resolved)
-    flags = {}
+    flags: dict[str, bool | None] = {}
     for flag in ("shows_children", "consent", "contains_logo", "taken_at_work"):
         value = raw.get(flag)
         if value is not None and not isinstance(value, bool):
@@ -121,7 +121,9 @@ def _image(raw: object, index: int, base_dir: Path | None, where: Location) -> I
                                  problem="expected true or false")
         flags[flag] = value
     return Image(path=path, description=str(raw.get("description") or ""),
-                 source=raw.get("source"), **flags)
+                 source=raw.get("source"), shows_children=flags["shows_children"],
+                 consent=flags["consent"], contains_logo=flags["contains_logo"],
+                 taken_at_work=flags["taken_at_work"])
 
 
 def post_from_dict(record: object, where: Location | None = None,

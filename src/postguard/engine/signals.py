@@ -149,3 +149,22 @@ class Signal:
 def kinds_matching(pattern: str) -> frozenset[str]:
     """The known kinds a rule's pattern (exact name or glob such as ``person.*``) matches."""
     return frozenset(kind for kind in SIGNAL_KINDS if fnmatchcase(kind, pattern))
+
+
+def vocabulary_markdown() -> str:
+    """docs/signals.md, regenerated with ``python -m postguard.engine.signals > docs/signals.md``."""
+    lines = [
+        "# Signals",
+        "",
+        "What detectors can see. Rules in policy packs name these (or globs such as `person.*`)",
+        "under `when`. Generated from `src/postguard/engine/signals.py`.",
+        "",
+        "| signal | meaning |",
+        "|---|---|",
+    ]
+    lines += [f"| `{kind}` | {meaning} |" for kind, meaning in SIGNAL_KINDS.items()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(vocabulary_markdown(), end="")

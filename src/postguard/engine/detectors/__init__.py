@@ -4,6 +4,15 @@ from importlib import import_module
 
 DETECTOR_MODULES = (
     "post_context",
+    "official",
+    "images",
+    "personal_data",
+    "timing",
+    "contact",
+    "people",
+    "school_identity",
+    "language",
+    "topics",
 )
 
 for _module in DETECTOR_MODULES:
