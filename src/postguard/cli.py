@@ -500,6 +500,9 @@ def scan(
             summary = scan_file(input_file, setup, handle, workers=workers,
                                 batch_size=batch_size, source=label,
                                 advance=_advancer(progress, task))
+    except KeyboardInterrupt:
+        sys.stderr.write("Stopped: the results written so far are complete lines, in order.\n")
+        raise typer.Exit(130) from None
     finally:
         if handle is not sys.stdout:
             handle.close()

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import signal
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -213,12 +215,24 @@ _WORKER: ChunkChecker | None = None
 
 def _init_worker(setup: Setup, source: str, base_dir: Path | None) -> None:
     global _WORKER
+    # Ctrl-C reaches every process in the terminal's group; only the parent should act on it
+    # (it stops the pool), or each worker prints its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = ChunkChecker(setup, source, base_dir)
 
 
 def _work(chunk: Chunk) -> list[tuple[str, str]]:
     assert _WORKER is not None, "worker used before its initializer ran"
     return _WORKER.check_chunk(chunk)
+
+
+def _thread_count() -> int:
+    """Threads of this process as the OS sees them: numerical libraries start threads that
+    Python's threading module does not know about."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 def _context() -> Any:
@@ -230,7 +244,7 @@ def _context() -> Any:
     gets forkserver, whose server preloads the engine so each worker starts from warm imports.
     """
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if "fork" in methods and _thread_count() == 1:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")

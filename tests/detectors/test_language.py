@@ -475,18 +475,19 @@ def _generated_texts(count: int) -> list[str]:
     return texts
 
 
-def test_vader_prefilter_never_skips_a_post_vader_finds_negative() -> None:
+def test_vader_prefilter_never_skips_a_post_or_clause_vader_finds_negative() -> None:
     judge = tone()
     for text in _generated_texts(1000):
         prepared = judge.prepare(text)
-        whole_may, clause_may = judge.may_be_negative(prepared)
+        bounds = judge.analyse(prepared)
         if judge.compound(prepared) <= NEGATIVE_THRESHOLD:
-            assert whole_may, text
+            assert bounds.whole_may_be_negative(), text
         for start, end in _clauses(prepared):
             clause = prepared[start:end]
             if judge.compound(clause) <= NEGATIVE_CLAUSE_THRESHOLD:
-                assert clause_may, text
-                assert judge.could_be_negative(clause, NEGATIVE_CLAUSE_THRESHOLD), clause
+                assert bounds.clause_may_be_negative(), text
+                assert judge.analyse(clause).whole_may_be_negative(
+                    NEGATIVE_CLAUSE_THRESHOLD), clause
 
 
 # --- the scorer is replaceable -----------------------------------------------------------------

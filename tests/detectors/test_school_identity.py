@@ -15,6 +15,7 @@ import pytest
 
 from postguard.engine.detectors import DETECTOR_MODULES
 from postguard.engine.detectors.school_identity import SchoolIdentityDetector
+from postguard.engine.post import post_from_dict
 from postguard.engine.registry import detectors
 from postguard.engine.signals import SIGNAL_KINDS, Signal
 from postguard.engine.text import Document
@@ -223,3 +224,10 @@ def test_name_handle_and_reference_in_one_post_each_give_a_signal(detect: Detect
 ])
 def test_posts_about_other_things_give_no_signals(detect: Detect, text: str) -> None:
     assert detect(text) == []
+
+
+def test_the_bare_place_name_of_the_school_is_its_short_name(school: School) -> None:
+    text = "Brilliant Christmas Fair at Westmoor today!"
+    found = [s for s in SchoolIdentityDetector(school).detect(Document(post_from_dict(
+        {"text": text}))) if s.kind == "school.name"]
+    assert [(text[s.start:s.end], s.data["form"]) for s in found] == [("Westmoor", "short_name")]

@@ -904,3 +904,42 @@ def test_secret_santa_is_not_grooming(kinds: Kinds) -> None:
 
 def test_a_secret_ingredient_is_not_grooming(kinds: Kinds) -> None:
     assert "safeguarding.grooming" not in kinds("Our little secret ingredient is cinnamon")
+
+
+# --- mentions that are not disclosures, and criticism of named people ---------------------------
+
+
+def test_a_long_staff_meeting_is_not_internal_business(signals: Signals) -> None:
+    found = [s for s in signals("Long staff meeting tonight, glad it's over")
+             if s.kind == "topic.internal"]
+    assert all(s.score < 0.5 for s in found)
+
+
+def test_what_the_head_announced_in_a_staff_meeting_is_internal_business(kinds: Kinds) -> None:
+    assert "topic.internal" in kinds(
+        "In the staff meeting today the head told us there will be redundancies")
+
+
+def test_an_inspection_report_already_on_the_website_is_not_confidential(kinds: Kinds) -> None:
+    assert "topic.inspection" not in kinds(
+        "Our Ofsted report is now on the school website, proud of everyone.")
+
+
+def test_what_ofsted_told_us_before_the_report_is_confidential(kinds: Kinds) -> None:
+    assert "topic.inspection" in kinds("Ofsted told us we're Good, report out next month")
+
+
+def test_calling_a_named_parent_the_most_annoying_is_criticism(kinds: Kinds) -> None:
+    assert "topic.criticism" in kinds("Karen Robson is the most annoying parent ever")
+
+
+def test_calling_a_named_pupil_a_nightmare_is_criticism(kinds: Kinds) -> None:
+    assert "topic.criticism" in kinds("Jayden Robson was a nightmare in class today")
+
+
+def test_deriding_the_heads_new_policy_is_criticism(kinds: Kinds) -> None:
+    assert "topic.criticism" in kinds("Anyone else think the head's new uniform policy is bonkers?")
+
+
+def test_praising_a_named_pupil_is_not_criticism(kinds: Kinds) -> None:
+    assert "topic.criticism" not in kinds("Jayden Robson was a superstar in class today")

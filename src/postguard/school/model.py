@@ -19,6 +19,12 @@ STAFF_ROLES = (
     "line_manager", "volunteer", "governor",
 )
 PERSON_KINDS = ("pupil", "ex_pupil", "parent", "staff", "governor")
+# Words that follow a school's name without being part of what people call it ("Westmoor").
+SCHOOL_SUFFIXES = frozenset({
+    "primary", "secondary", "junior", "juniors", "infant", "infants", "first", "middle", "high",
+    "grammar", "school", "academy", "college", "nursery", "community", "church", "of", "england",
+    "ce", "c", "e", "rc", "catholic", "va", "vc", "methodist", "free", "trust",
+})
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -189,6 +195,21 @@ class School(Strict):
                     raise ValueError(f"official account {account.id!r} names {ref!r}, "
                                      "who is not anyone in the school's people")
         return self
+
+    @cached_property
+    def short_names(self) -> tuple[str, ...]:
+        """What people call the school once the suffixes are gone: "Westmoor" for
+        "Westmoor Primary School" (at least four letters, so initials never qualify)."""
+        short: dict[str, str] = {}
+        for name in (self.name, *self.aliases):
+            words = name.split()
+            while words and words[-1].lower().strip(".") in SCHOOL_SUFFIXES:
+                words.pop()
+            candidate = " ".join(words)
+            if words and words != name.split() and len(candidate) >= 4:
+                short.setdefault(candidate.lower(), candidate)
+        known = {name.lower() for name in (self.name, *self.aliases)}
+        return tuple(name for key, name in short.items() if key not in known)
 
     @property
     def everyone(self) -> tuple[Person, ...]:

@@ -540,46 +540,26 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class ToneBounds:
-    """How negative VADER could find a text or any stretch of it (see ``Tone.analyse``)."""
+    """The most negative VADER sums a text could reach (see ``Tone.analyse``)."""
 
-    text: str
-    keys: list[str]
-    starts: list[int]
-    negative: list[float]
-    positive: list[float]
+    whole: float  # for the whole text
+    clause: float  # for its most negative clause on its own
 
-    def sums(self, start: int, end: int) -> tuple[float, float]:
-        """The most negative sum for ``text[start:end]`` and the least positive add-back."""
-        inside = [i for i, at in enumerate(self.starts) if start <= at < end]
-        keys = {self.keys[i] for i in inside}
-        bound = sum(self.negative[i] for i in inside)
-        if "but" in keys:
-            bound *= 1.5
-        if "yeah" in keys and "right" in keys:
-            bound += 2.0  # VADER's special case "yeah right"
-        stretch = self.text[start:end]
-        bound += min(stretch.count("!"), 4) * 0.292 + (
-            0.96 if stretch.count("?") > 1 else 0.0)
-        return bound, sum(self.positive[i] for i in inside)
+    def whole_may_be_negative(self, threshold: float = NEGATIVE_THRESHOLD) -> bool:
+        return self.whole >= _sum_for(threshold)
 
-    def could_be_negative(self, start: int, end: int, threshold: float) -> bool:
-        negative, positive = self.sums(start, end)
-        return negative - positive >= _sum_for(threshold)
-
-    def may_be_negative(self) -> tuple[bool, bool]:
-        """Whether the whole text could be negative, and whether any clause could be."""
-        negative, positive = self.sums(0, len(self.text))
-        return (negative - positive >= _sum_for(NEGATIVE_THRESHOLD),
-                negative >= _sum_for(NEGATIVE_CLAUSE_THRESHOLD))
+    def clause_may_be_negative(self, threshold: float = NEGATIVE_CLAUSE_THRESHOLD) -> bool:
+        return self.clause >= _sum_for(threshold)
 
 
 class Tone:
     """VADER, with a cheap test that rules out most posts before VADER's ~100 µs run.
 
     VADER sums word valences, scales them (boosters, capitals, "but", negation), adds
-    punctuation emphasis and squashes the sum into [-1, 1]. ``could_be_negative`` adds up
-    the most negative sum those rules could make from a post's words; when even that stays
-    above the threshold, VADER cannot reach it and is not run.
+    punctuation emphasis and squashes the sum into [-1, 1]. ``analyse`` adds up the most
+    negative sum those rules could make from a post's words, less what its plainly positive
+    words must add back; when that stays above the threshold, VADER cannot reach it and is
+    not run. The test is checked against VADER itself on generated texts in the tests.
     """
 
     def __init__(self) -> None:
@@ -621,52 +601,52 @@ class Tone:
         """VADER's compound score, from -1 to 1, of a text returned by ``prepare``."""
         return float(self.analyzer.polarity_scores(prepared)["compound"])
 
-    def could_be_negative(self, prepared: str, threshold: float = NEGATIVE_THRESHOLD) -> bool:
-        """Whether VADER could score this text at or below ``threshold``."""
-        return self.analyse(prepared).could_be_negative(0, len(prepared), threshold)
-
-    def may_be_negative(self, prepared: str) -> tuple[bool, bool]:
-        """Whether VADER could find the whole text negative, and whether any clause of it."""
-        return self.analyse(prepared).may_be_negative()
-
     def analyse(self, prepared: str) -> ToneBounds:
-        """Each word's share of the most negative sum VADER could make of the text, and of
-        the least that plainly positive words add back.
+        """How negative VADER could find the text, and the most negative any clause could be.
 
-        Words are split as VADER splits them (on white space, outer punctuation stripped, an
-        emoji read as its description), so that "three words after a negation" counts the
-        same words. Words that punctuation joins ("idiot...honestly") are split as a clause
-        would split them for the negative sum; only words VADER sees whole add back.
+        For the whole text: the most negative sum VADER's rules could make of its words, less
+        what its plainly positive words must add back. For each clause (split as ``_clauses``
+        splits, at , ; : . ! ? and new lines): the most negative sum alone, since VADER run on
+        a clause does not see the rest. Words are split as VADER splits them (on white space,
+        outer punctuation stripped, an emoji read as its description), so that "three words
+        after a negation" counts the same words; words that punctuation joins
+        ("idiot...honestly") are cut apart as a clause would cut them.
         """
         valence, boosters, emoticons = self.valence, self.boosters, self.emoticons
+        negations = self.negations
+        total = positive = clause = worst_clause = 0.0
+        clause_but = text_but = False
         keys: list[str] = []
-        starts: list[int] = []
-        negative: list[float] = []
-        positive: list[float] = []
         last_negation = last_dampener = -10
         boosts: list[tuple[int, float]] = []  # (position, how much it can add)
-        i = -1
-        for token in _TOKEN.finditer(prepared):
-            text = token.group()
-            if text.isascii():
-                pieces = [(text, token.start())]
-            else:
-                # An emoji's description takes its place; its words share its offset.
-                pieces = [(piece, token.start()) for piece in self._without_emoji(text).split()]
-            for piece, offset in pieces:
-                whole = _vader_word(piece)
-                parts = _split_joined(piece)
-                for n, (part, at) in enumerate(parts):
-                    i += 1
-                    word = _vader_word(part)
+
+        def close_clause() -> None:
+            nonlocal clause, clause_but, worst_clause
+            worst_clause = max(worst_clause, clause * (1.5 if clause_but else 1.0))
+            clause, clause_but = 0.0, False
+
+        for line in prepared.split("\n"):
+            if not line.isascii():
+                line = self._without_emoji(line)
+            joined = _JOINED.search(line) is not None
+            for token in line.split():
+                parts = _JOINED.split(token) if joined else [token]
+                for n, part in enumerate(parts):
+                    if n or part[:1] in _DELIMITERS:
+                        close_clause()
+                    # As VADER's SentiText: outer punctuation goes unless that leaves two
+                    # letters or fewer ("no." stays "no."). A clause on its own loses it,
+                    # so the negative sums take the worse of the two.
+                    stripped = part.strip(_PUNCTUATION)
+                    word = part if len(stripped) <= 2 else stripped
                     key = word.lower()
+                    i = len(keys)
                     keys.append(key)
-                    starts.append(offset + at)
                     shouted = len(word) > 1 and word.isupper()
-                    down = up = 0.0
+                    down = 0.0
                     if n == 0 and len(parts) > 1:
-                        # An emoticon stuck to a word ("lol:(") is lost by the split.
-                        down += emoticons.get(whole, 0.0)
+                        # An emoticon stuck to a word ("lol:(") is lost by the cut.
+                        down += emoticons.get(_vader_word(token), 0.0)
                     if key in boosters:
                         # A booster is not scored itself but strengthens (a dampener weakens)
                         # each sentiment word among the next three, more so in capitals.
@@ -675,27 +655,50 @@ class Tone:
                             last_dampener = i
                     else:
                         value = valence.get(key)
+                        if value is None and word is part and stripped:
+                            value = valence.get(stripped.lower())
+                            if value is not None:
+                                value = -abs(value)  # counted as negative, never added back
                         if value is None:
                             down += emoticons.get(word, 0.0)  # a happy one can be negated
                         elif value < 0 or i - last_negation <= 5:
-                            # VADER negates up to three words on (two more allow for split
+                            # VADER negates up to three words on (two more allow for cut
                             # words), and strengthens a word after "so" or "this" by 1.25, up
                             # to twice, one in capitals and one after a booster.
                             value = abs(value) * (0.74 if value > 0 else 1.0) + (
                                 0.733 if shouted else 0.0)
-                            value += sum(boost for j, boost in boosts if i - j <= 3)
+                            if boosts:
+                                value += sum(boost for j, boost in boosts if i - j <= 3)
                             if (i and keys[i - 1] in ("so", "this")) or (
                                     i > 1 and keys[i - 2] in ("so", "this")):
                                 value *= 1.5625
                             down += value
                         elif (i - last_dampener > 3 and key not in _IDIOM_WORDS
-                              and key != "kind" and len(parts) == 1):
-                            up = 0.5 * value  # halved: "but" may halve what comes before it
-                        if key in self.negations or "n't" in key or "n’t" in key:
+                              and key != "kind" and len(parts) == 1 and key.isalpha()):
+                            # Halved: "but" may halve what comes before it. Not emoticons,
+                            # which a clause can cut in two.
+                            positive += 0.5 * value
+                        if key in negations or "n't" in key or "n’t" in key or (
+                                word is part and stripped.lower() in negations):
                             last_negation = i
-                    negative.append(down)
-                    positive.append(up)
-        return ToneBounds(prepared, keys, starts, negative, positive)
+                    if key == "but" or stripped.lower() == "but":
+                        clause_but = text_but = True
+                    if down:
+                        total += down
+                        clause += down
+                    last = part[-1:]
+                    if last in _DELIMITERS or (
+                            last in _CLOSERS and part.rstrip(_CLOSERS)[-1:] in _DELIMITERS):
+                        close_clause()
+            close_clause()
+        if text_but:
+            total *= 1.5
+        if "yeah" in keys and "right" in keys:
+            total += 2.0  # VADER's special case "yeah right"
+            worst_clause += 2.0
+        total += min(prepared.count("!"), 4) * 0.292 + (
+            0.96 if prepared.count("?") > 1 else 0.0)
+        return ToneBounds(total - positive, worst_clause)
 
 
     def _without_emoji(self, text: str) -> str:
@@ -704,14 +707,12 @@ class Tone:
         prev_space = True
         for char in text:
             if char in self.emojis:
-                if not prev_space:
-                    out.append(" ")
-                out.append(self.emojis[char])
+                out.append(("" if prev_space else " ") + self.emojis[char])
                 prev_space = False
             else:
                 out.append(char)
                 prev_space = char == " "
-        return "".join(out).strip()
+        return "".join(out)
 
 
 def _sum_for(threshold: float) -> float:
@@ -720,19 +721,10 @@ def _sum_for(threshold: float) -> float:
     return t * math.sqrt(15) / math.sqrt(1 - t * t)
 
 
-_TOKEN = re.compile(r"\S+")
 _JOINED = re.compile(r"(?<=\w)[,;:.!?]+(?=\S)")
-
-
-def _split_joined(piece: str) -> list[tuple[str, int]]:
-    """A white-space word cut where punctuation joins two words, with each part's offset."""
-    parts: list[tuple[str, int]] = []
-    at = 0
-    for match in _JOINED.finditer(piece):
-        parts.append((piece[at:match.start()], at))
-        at = match.end()
-    parts.append((piece[at:], at))
-    return parts
+_DELIMITERS = frozenset(",;:.!?")  # where _clauses cuts
+_CLOSERS = "\"')]}'’”"
+_PUNCTUATION = string.punctuation
 
 
 def _vader_word(token: str) -> str:
@@ -1035,7 +1027,7 @@ class LanguageDetector(Detector):
         judge = tone()
         prepared = judge.prepare(doc.text)
         bounds = judge.analyse(prepared)
-        whole_may, clause_may = bounds.may_be_negative()
+        whole_may, clause_may = bounds.whole_may_be_negative(), bounds.clause_may_be_negative()
         if not (whole_may or clause_may):
             return None
         # A post can be mixed ("foul mood all day, glad to be home"): its most negative
@@ -1048,7 +1040,8 @@ class LanguageDetector(Detector):
             clause_may and compound > NEGATIVE_THRESHOLD) else []
         if len(clauses) > 1:
             for start, end in clauses:
-                if not bounds.could_be_negative(start, end, NEGATIVE_CLAUSE_THRESHOLD):
+                if not judge.analyse(prepared[start:end]).whole_may_be_negative(
+                        NEGATIVE_CLAUSE_THRESHOLD):
                     continue
                 value = judge.compound(prepared[start:end])
                 if value < worst and value <= NEGATIVE_CLAUSE_THRESHOLD:
@@ -1059,7 +1052,7 @@ class LanguageDetector(Detector):
             # The post as a whole is negative: point at its most negative sentence.
             lowest = 1.0
             for start, end in _sentences(prepared):
-                if bounds.could_be_negative(start, end, -0.05):
+                if judge.analyse(prepared[start:end]).whole_may_be_negative(-0.05):
                     value = judge.compound(prepared[start:end])
                     if value < lowest:
                         lowest, span = value, (start, end)

@@ -19,7 +19,7 @@ from postguard.engine.detector import Detector
 from postguard.engine.registry import register
 from postguard.engine.signals import Signal
 from postguard.engine.text import Document
-from postguard.school.model import School
+from postguard.school.model import SCHOOL_SUFFIXES, School
 
 TEACHING_ROLES = frozenset({"teacher", "teaching_assistant", "head_teacher", "deputy_head"})
 
@@ -30,6 +30,7 @@ _LAST_WORD = re.compile(r"([\w']+)\W*$")
 _EXPLAIN = {
     "name": "'{ev}' is the school's name",
     "alias": "'{ev}' is a name the school is known by ({matched})",
+    "short_name": "'{ev}' is what people call the school for short ({matched})",
     "hashtag": "'{ev}' is the school's name written as one word ({matched})",
     "handle": "'{ev}' is one of the school's social media accounts",
     "page": "'{ev}' is one of the school's social media pages",
@@ -64,6 +65,15 @@ def _name_variants(name: str) -> set[str]:
             for saint in ("st", "st.", "saint"):
                 variants.add(" ".join([saint, *words[1:]]))
     return variants
+
+
+_NEXT_WORD = re.compile(r"\s+([A-Z][\w'’-]*)")
+
+
+def _starts_another_name(text: str, end: int) -> bool:
+    """ "Westmoor Road" or "Westmoor Schoolhouse Farm": the place name begins another name."""
+    following = _NEXT_WORD.match(text, end)
+    return bool(following) and following.group(1).lower() not in SCHOOL_SUFFIXES
 
 
 def _url_key(address: str) -> str:
@@ -194,7 +204,9 @@ class SchoolIdentityDetector(Detector):
         if school.website:
             self._put(keys, _url_key(school.website), "school.handle", "website",
                       school.website)
-        for name, form in ((school.name, "name"), *((a, "alias") for a in school.aliases)):
+        named = ((school.name, "name"), *((a, "alias") for a in school.aliases),
+                 *((short, "short_name") for short in school.short_names))
+        for name, form in named:
             compact = name.replace(" ", "")
             if compact.isupper() and len(compact) <= 6:
                 # "WPS" is an acronym only in capitals: "wps" is ordinary text.
@@ -236,6 +248,8 @@ class SchoolIdentityDetector(Detector):
                 continue
             if key.case_sensitive is not None and text[start:end] != key.case_sensitive:
                 continue
+            if key.form == "short_name" and _starts_another_name(text, end):
+                continue
             found.append((start, end, key))
         found.sort(key=lambda hit: (hit[0], -(hit[1] - hit[0])))
         signals = []
@@ -246,7 +260,9 @@ class SchoolIdentityDetector(Detector):
             taken_to = end
             evidence = text[start:end]
             explanation = _EXPLAIN[key.form].format(ev=evidence, matched=key.matched)
-            signals.append(self.signal(key.kind, 1.0, explanation, start, end,
+            # A bare place name may also be a street or a village: a little less certain.
+            score = 0.9 if key.form == "short_name" else 1.0
+            signals.append(self.signal(key.kind, score, explanation, start, end,
                                        matched=key.matched, form=key.form))
         return signals
 
@@ -260,6 +276,9 @@ class SchoolIdentityDetector(Detector):
             # A subdomain or "www." may come before the address; an email's "@" may not (work
             # email addresses are personal data, reported by another detector).
             return not (before.isalnum() or before in "@-_")
+        if key.form == "short_name" and (before in "@./" or (
+                after == "." and low[end + 1:end + 2].isalnum())):
+            return False  # part of an address or a domain, not the school named in words
         return not (before.isalnum() or before in "_-")
 
     def _references(self, doc: Document, low: str) -> list[Signal]:

@@ -48,12 +48,6 @@ _constants: Any = import_module("re._constants")
 EMITS = tuple(k for k in SIGNAL_KINDS if k.startswith(("topic.", "safeguarding.")))
 MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 MAX_PER_KIND = 8
-# Words that follow a school's name without being part of what people call it.
-SCHOOL_SUFFIXES = frozenset({
-    "primary", "secondary", "junior", "juniors", "infant", "infants", "first", "middle", "high",
-    "grammar", "school", "academy", "college", "nursery", "community", "church", "of", "england",
-    "ce", "c", "e", "rc", "catholic", "va", "vc", "methodist", "free", "trust",
-})
 
 
 class LexiconError(ValueError):
@@ -302,16 +296,8 @@ def _ignorecase(source: str) -> re.Pattern[str]:
 
 def school_names(school: School) -> list[str]:
     """The names people use for the school: full name, aliases and the bare place name."""
-    names = [school.name, *school.aliases]
-    short = []
-    for name in names:
-        words = name.split()
-        while words and words[-1].lower().strip(".") in SCHOOL_SUFFIXES:
-            words.pop()
-        if words and words != name.split() and len(" ".join(words)) >= 4:
-            short.append(" ".join(words))
     seen: dict[str, str] = {}
-    for name in (*names, *short):
+    for name in (school.name, *school.aliases, *school.short_names):
         seen.setdefault(name.lower(), name)
     return sorted(seen.values(), key=len, reverse=True)
 
@@ -616,10 +602,12 @@ def compile_lexicon(data: dict[str, Any], macros: dict[str, str]
 
 
 def school_macros(school: School) -> dict[str, str]:
-    """What only the school can say: its names, and the names of its staff and pupils."""
+    """What only the school can say: its names, and the names of its staff, pupils, parents."""
     staff = [p for p in school.everyone if p.kind in ("staff", "governor")]
     pupils = [p for p in school.everyone if p.kind in ("pupil", "ex_pupil")]
+    parents = [p for p in school.everyone if p.kind == "parent"]
     return {
+        "PARENTS": _alternation(_people_names(parents, titled=True)),
         "SCHOOL": _alternation(school_names(school)),
         "STAFF": _alternation(_people_names(staff, titled=True)),
         "PUPILS": _alternation(_people_names(pupils, titled=False)),
