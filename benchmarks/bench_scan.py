@@ -160,7 +160,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     records = generate(args.posts)
     texts = [record["text"] for record in records]
-    print(f"Machine: {machine()}", file=sys.stderr)
+    where = machine()  # before the runs: the load average is other work, not ours
+    print(f"Machine: {where}", file=sys.stderr)
     figures: dict[str, float | None] = {}
 
     with tempfile.TemporaryDirectory(prefix="postguard-bench-") as folder:
@@ -210,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> None:
          versus("presidio"), ""),
     ]
     print()
-    print(f"Machine: {machine()}  ")
+    print(f"Machine: {where}  ")
     print(f"Input: {args.posts:,} generated posts (benchmarks/posts.py, seed fixed), "
           f"{statistics.mean(len(text) for text in texts):.0f} characters on average; "
           f"baselines on the first {len(subset):,}.  ")
@@ -221,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for measure, figure, target in rows:
         print(f"| {measure} | {figure} | {target} |")
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), **figures}, indent=2))
+        args.json.write_text(json.dumps({"machine": where, **figures}, indent=2))
 
 
 if __name__ == "__main__":

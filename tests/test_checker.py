@@ -48,7 +48,8 @@ def write_pack(directory: Path, pack_id: str, rules: list[dict[str, str]],
         remove: {remove}
         """)
     parent = f"extends: {extends}\n" if extends else ""
-    (directory / f"{pack_id}.yaml").write_text(header + parent + ("rules:\n" + body if rules else "rules: []\n"))
+    rules_yaml = "rules:\n" + body if rules else "rules: []\n"
+    (directory / f"{pack_id}.yaml").write_text(header + parent + rules_yaml)
 
 
 @pytest.fixture
@@ -115,7 +116,7 @@ def test_a_school_can_turn_a_rule_off_and_change_a_severity(packs: Path) -> None
 
 
 def test_an_override_of_a_rule_the_pack_lacks_is_an_error(packs: Path) -> None:
-    with pytest.raises(PostGuardError, match="E107.*no-such-rule"):
+    with pytest.raises(PostGuardError, match=r"E107.*no-such-rule"):
         apply_overrides(resolve("base", directory=packs), {"no-such-rule": RuleOverride()})
 
 

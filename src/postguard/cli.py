@@ -236,8 +236,9 @@ def packs_show(
     console.print(Text(pack.summary.strip()))
     table = Table(title=f"{len(pack.rules)} rules", title_justify="left", show_lines=False)
     for column in ("clause", "rule", "category", "severity", "what it checks"):
-        # Rule ids are what a school types in its overrides: never cut them short.
-        table.add_column(column, overflow="fold" if column == "rule" else "ellipsis")
+        # Rule ids and clauses are what a school types in overrides and cites in letters:
+        # fold them onto more lines rather than cut them short.
+        table.add_column(column, overflow="fold")
     for rule in pack.rules:
         clause = rule.clause if rule.pack == pack.id else f"{rule.clause} ({rule.pack})"
         table.add_row(clause, rule.id, rule.category,
@@ -260,8 +261,9 @@ def packs_show(
 def _read_text(text: str | None) -> str:
     if text is not None and text != "-":
         return text
-    # Waiting on a terminal nobody is typing into looks like a hang: say what is missing.
-    if sys.stdin.isatty():
+    # With no text at all, waiting on a terminal looks like a hang: say what is missing. An
+    # explicit - on a terminal means the user will type the post (ending with Ctrl-D).
+    if text is None and sys.stdin.isatty():
         raise PostGuardError(Code.E405)
     body = sys.stdin.read().rstrip("\r\n")
     if not body.strip():

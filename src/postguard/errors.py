@@ -17,19 +17,13 @@ class Code(Enum):
     # Policy packs
     E101 = "unknown policy pack {pack!r} (known packs: {known})"
     E102 = "{problem}"  # a schema problem in a pack: the location carries the path
-    E103 = "rule {rule!r} uses unknown signal {signal!r}: no detector emits a signal that matches it"
-    E104 = "unknown category {category!r}; use one of: {known}"
     E105 = "pack {pack!r} extends {parent!r}, which would make a loop"
-    E106 = "duplicate rule id {rule!r}"
     E107 = "override names rule {rule!r}, which the pack {pack!r} does not have"
     E108 = "file is not valid YAML: {problem}"
     # School configuration
     E201 = "{problem}"  # a schema problem in a school file
     E202 = "CSV file {csv!r} is missing the column {column!r}"
-    E203 = "{field} refers to {ref!r}, which is not anyone in the school's people"
     E204 = "cannot read {what} {path!r}: {problem}"
-    E205 = "unknown time zone {zone!r}"
-    E206 = "duplicate person id {ref!r}"
     # Posts (check and scan input)
     E301 = "not valid JSON: {problem}"
     E302 = "unknown field {field!r} (allowed: {allowed})"

@@ -196,7 +196,7 @@ class Checker:
     def _finding(rule: Rule, matched: list[Signal], text: str) -> Finding:
         seen: set[tuple[Any, ...]] = set()
         evidence = []
-        for signal in sorted(matched, key=lambda s: (s.start is None, s.start or 0)):
+        for signal in sorted(matched, key=lambda s: (s.start is None, s.start or 0, s.kind)):
             key = (signal.kind, signal.start, signal.end)
             if key in seen:
                 continue

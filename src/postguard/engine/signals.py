@@ -2,7 +2,7 @@
 
 Detectors emit signals; rules in policy packs name the signals that trigger them. The
 vocabulary below is the contract between the two: a pack that names a signal no detector can
-emit is rejected on load (E103), and a detector that emits a kind not listed here fails its tests.
+emit is rejected on load (E102), and a detector that emits a kind not listed here fails its tests.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ SIGNAL_KINDS: dict[str, str] = {
     "person.parent": "a parent or carer of a pupil named",
     "person.staff": "a member of staff named",
     "person.governor": "a governor named",
-    "person.unnamed_pupil": "a pupil referred to without a name ('a Year 6 boy', 'one of my class')",
+    "person.unnamed_pupil": "a pupil referred to without a name ('a Year 6 boy', "
+    "'one of my class')",
     "person.unnamed_parent": "a parent referred to without a name ('a certain parent')",
-    "person.unnamed_colleague": "a colleague or manager referred to without a name ('my line manager')",
+    "person.unnamed_colleague": "a colleague or manager referred to without a name "
+    "('my line manager')",
     "person.unknown_name": "a name of someone not on the roster (weak)",
     # the school (detectors/school_identity.py)
     "school.name": "the school's name or one of its aliases",
@@ -152,7 +154,10 @@ def kinds_matching(pattern: str) -> frozenset[str]:
 
 
 def vocabulary_markdown() -> str:
-    """docs/signals.md, regenerated with ``python -m postguard.engine.signals > docs/signals.md``."""
+    """The page docs/signals.md.
+
+    Regenerate it with ``python -m postguard.engine.signals > docs/signals.md``.
+    """
     lines = [
         "# Signals",
         "",

@@ -15,7 +15,9 @@ the detector combines four offline parts:
   by one RE2 set in a single pass;
 - context: who is targeted (the person addressed, an @mention, a name, "he is", a group),
   quotation and reported speech with words of condemnation, and football banter;
-- VADER for negative tone, run only on posts that contain a negative word at all.
+- VADER for negative tone (mood, not abuse), of the post or of its most negative clause, with
+  British words it lacks added; a cheap bound on what VADER could score skips it for most
+  posts.
 """
 
 from __future__ import annotations
@@ -543,13 +545,15 @@ class ToneBounds:
     """The most negative VADER sums a text could reach (see ``Tone.analyse``)."""
 
     whole: float  # for the whole text
-    clause: float  # for its most negative clause on its own
+    clauses: tuple[tuple[int, int, float], ...]  # (start, end, bound) of each clause alone
 
     def whole_may_be_negative(self, threshold: float = NEGATIVE_THRESHOLD) -> bool:
         return self.whole >= _sum_for(threshold)
 
-    def clause_may_be_negative(self, threshold: float = NEGATIVE_CLAUSE_THRESHOLD) -> bool:
-        return self.clause >= _sum_for(threshold)
+    def clauses_that_may_be_negative(
+            self, threshold: float = NEGATIVE_CLAUSE_THRESHOLD) -> list[tuple[int, int]]:
+        needed = _sum_for(threshold)
+        return [(start, end) for start, end, bound in self.clauses if bound >= needed]
 
 
 class Tone:
@@ -583,65 +587,97 @@ class Tone:
         self.dampeners = frozenset(w for w, v in BOOSTER_DICT.items() if v < 0)
         self.emoticons = {word: abs(value) for word, value in self.valence.items()
                           if not word.isalnum()}
+        self.emoticon_keys = frozenset(w.lower() for w in self.emoticons)
         self.emojis: dict[str, str] = dict(self.analyzer.emojis)
+        # Words that analyse must look at; any other word changes nothing.
+        self.notable = frozenset(
+            {*self.valence, *self.boosters, *self.negations, *self.emoticon_keys, "but"})
+        # Words without which no text can come out negative ("yeah" for "yeah right").
+        self.triggers = frozenset(
+            {w for w, v in self.valence.items() if v < 0} | self.negations | {"yeah"})
 
-    @staticmethod
-    def prepare(text: str) -> str:
-        """The text as VADER should read it: names and idioms of success blanked out.
+    def prepare(self, text: str) -> str:
+        """The text as VADER should read it: names it would score and idioms of success
+        blanked out.
 
-        VADER reads words, not names or idioms: "Dick Whittington" is not rude and "Year 6
-        killed it" is praise. Blanks keep the length, so offsets into the post still hold.
+        VADER reads words, not names or idioms: "Dick Whittington" is not rude, "Grace" is
+        not a feeling and "Year 6 killed it" is praise. Blanks keep the length, so offsets
+        into the post still hold.
         """
-        def blank(match: re.Match[str]) -> str:
-            return " " * len(match.group())
-
-        return _SUCCESS_IDIOMS.sub(blank, _NAME_INSIDE_SENTENCE.sub(blank, text))
+        cuts = [match.span() for match in _NAME_INSIDE_SENTENCE.finditer(text)
+                if match.group().lower() in self.valence]
+        cuts.extend(match.span() for match in _SUCCESS_IDIOMS.finditer(text))
+        if not cuts:
+            return text
+        chars = list(text)
+        for start, end in cuts:
+            chars[start:end] = " " * (end - start)
+        return "".join(chars)
 
     def compound(self, prepared: str) -> float:
         """VADER's compound score, from -1 to 1, of a text returned by ``prepare``."""
         return float(self.analyzer.polarity_scores(prepared)["compound"])
 
+    def cannot_be_negative(self, text: str) -> bool:
+        """True when the text has no negative word, negation or emoticon: then nothing can
+        make VADER negative. Taking words out (``prepare``) cannot change that."""
+        low = text.lower()
+        return (text.isascii() and "n't" not in low
+                and self.triggers.isdisjoint(_WORDISH.findall(low))
+                and self.emoticon_keys.isdisjoint(low.split()))
+
     def analyse(self, prepared: str) -> ToneBounds:
-        """How negative VADER could find the text, and the most negative any clause could be.
+        """How negative VADER could find the text, and each of its clauses on its own.
 
         For the whole text: the most negative sum VADER's rules could make of its words, less
-        what its plainly positive words must add back. For each clause (split as ``_clauses``
-        splits, at , ; : . ! ? and new lines): the most negative sum alone, since VADER run on
-        a clause does not see the rest. Words are split as VADER splits them (on white space,
-        outer punctuation stripped, an emoji read as its description), so that "three words
-        after a negation" counts the same words; words that punctuation joins
-        ("idiot...honestly") are cut apart as a clause would cut them.
+        what its plainly positive words must add back. For each clause (cut at , ; : . ! ?
+        and new lines; a line with an emoji is one clause): the most negative sum alone,
+        since VADER run on a clause does not see the rest. Words are split as VADER splits
+        them (on white space, outer punctuation stripped, an emoji read as its description),
+        so that "three words after a negation" counts the same words; words that punctuation
+        joins ("idiot...honestly") are cut apart as a clause would cut them.
         """
+        if self.cannot_be_negative(prepared):
+            return ToneBounds(0.0, ())
         valence, boosters, emoticons = self.valence, self.boosters, self.emoticons
-        negations = self.negations
-        total = positive = clause = worst_clause = 0.0
-        clause_but = text_but = False
+        negations, notable = self.negations, self.notable
+        total = positive = 0.0
+        text_but = False
         keys: list[str] = []
         last_negation = last_dampener = -10
         boosts: list[tuple[int, float]] = []  # (position, how much it can add)
-
-        def close_clause() -> None:
-            nonlocal clause, clause_but, worst_clause
-            worst_clause = max(worst_clause, clause * (1.5 if clause_but else 1.0))
-            clause, clause_but = 0.0, False
-
+        clauses: list[tuple[int, int, float]] = []
+        line_start = 0
         for line in prepared.split("\n"):
-            if not line.isascii():
-                line = self._without_emoji(line)
-            joined = _JOINED.search(line) is not None
-            for token in line.split():
-                parts = _JOINED.split(token) if joined else [token]
-                for n, part in enumerate(parts):
+            exact = line.isascii()  # offsets hold unless emoji descriptions were put in
+            text = line if exact else self._without_emoji(line)
+            joined = _JOINED.search(text) is not None
+            clause = _OpenClause(prepared, line_start, clauses if exact else None)
+            line_sum = 0.0
+            line_but = False
+            at = 0
+            for token in text.split():
+                at = text.find(token, at)
+                parts = _cut_joined(token) if joined else [(token, 0)]
+                for n, (part, part_at) in enumerate(parts):
                     if n or part[:1] in _DELIMITERS:
-                        close_clause()
+                        clause.close()
+                    clause.extend(at + part_at, at + part_at + len(part))
                     # As VADER's SentiText: outer punctuation goes unless that leaves two
                     # letters or fewer ("no." stays "no."). A clause on its own loses it,
                     # so the negative sums take the worse of the two.
                     stripped = part.strip(_PUNCTUATION)
+                    bare = stripped.lower()
                     word = part if len(stripped) <= 2 else stripped
-                    key = word.lower()
+                    key = word.lower() if word is part else bare
                     i = len(keys)
                     keys.append(key)
+                    if (key not in notable and bare not in notable and "n't" not in key
+                            and "n’t" not in key and len(parts) == 1):
+                        # Most words carry no sentiment and change nothing around them.
+                        if _ends_clause(part):
+                            clause.close()
+                        continue
                     shouted = len(word) > 1 and word.isupper()
                     down = 0.0
                     if n == 0 and len(parts) > 1:
@@ -656,7 +692,7 @@ class Tone:
                     else:
                         value = valence.get(key)
                         if value is None and word is part and stripped:
-                            value = valence.get(stripped.lower())
+                            value = valence.get(bare)
                             if value is not None:
                                 value = -abs(value)  # counted as negative, never added back
                         if value is None:
@@ -679,27 +715,28 @@ class Tone:
                             # which a clause can cut in two.
                             positive += 0.5 * value
                         if key in negations or "n't" in key or "n’t" in key or (
-                                word is part and stripped.lower() in negations):
+                                word is part and bare in negations):
                             last_negation = i
-                    if key == "but" or stripped.lower() == "but":
-                        clause_but = text_but = True
-                    if down:
-                        total += down
-                        clause += down
-                    last = part[-1:]
-                    if last in _DELIMITERS or (
-                            last in _CLOSERS and part.rstrip(_CLOSERS)[-1:] in _DELIMITERS):
-                        close_clause()
-            close_clause()
+                    if bare == "but":
+                        clause.but = line_but = text_but = True
+                    total += down
+                    clause.down += down
+                    line_sum += down
+                    if _ends_clause(part):
+                        clause.close()
+                at += len(token)
+            clause.close()
+            if not exact:
+                clauses.append((line_start, line_start + len(line), _emphasis(
+                    line_sum * (1.5 if line_but else 1.0), line)))
+            line_start += len(line) + 1
         if text_but:
             total *= 1.5
         if "yeah" in keys and "right" in keys:
-            total += 2.0  # VADER's special case "yeah right"
-            worst_clause += 2.0
-        total += min(prepared.count("!"), 4) * 0.292 + (
-            0.96 if prepared.count("?") > 1 else 0.0)
-        return ToneBounds(total - positive, worst_clause)
-
+            # VADER's special case "yeah right", wherever it falls.
+            total += 2.0
+            clauses = [(start, end, bound + 2.0) for start, end, bound in clauses]
+        return ToneBounds(_emphasis(total, prepared) - positive, tuple(clauses))
 
     def _without_emoji(self, text: str) -> str:
         # Exactly as VADER does it, joins included: "🤣What" becomes "...laughingWhat".
@@ -721,10 +758,61 @@ def _sum_for(threshold: float) -> float:
     return t * math.sqrt(15) / math.sqrt(1 - t * t)
 
 
-_JOINED = re.compile(r"(?<=\w)[,;:.!?]+(?=\S)")
-_DELIMITERS = frozenset(",;:.!?")  # where _clauses cuts
+_JOINED = re.compile(r"(?<=\w)[,;:.!?]+(?=[^\s,;:.!?])")
+
+
+class _OpenClause:
+    """The clause being read in ``Tone.analyse``; closing it records its span and bound."""
+
+    __slots__ = ("but", "clauses", "down", "end", "line_start", "start", "text")
+
+    def __init__(self, text: str, line_start: int,
+                 clauses: list[tuple[int, int, float]] | None) -> None:
+        self.text, self.line_start = text, line_start
+        self.clauses = clauses  # None where offsets do not hold (a line with an emoji)
+        self.start: int | None = None
+        self.end = 0
+        self.down = 0.0
+        self.but = False
+
+    def extend(self, start: int, end: int) -> None:
+        if self.start is None:
+            self.start = start
+        self.end = end
+
+    def close(self) -> None:
+        if self.start is not None and self.clauses is not None:
+            start, end = self.line_start + self.start, self.line_start + self.end
+            self.clauses.append((start, end, _emphasis(
+                self.down * (1.5 if self.but else 1.0), self.text[start:end])))
+        self.start, self.down, self.but = None, 0.0, False
+
+
+def _cut_joined(token: str) -> list[tuple[str, int]]:
+    """A white-space word cut where punctuation joins two words, with each part's offset."""
+    parts: list[tuple[str, int]] = []
+    at = 0
+    for match in _JOINED.finditer(token):
+        parts.append((token[at:match.start()], at))
+        at = match.end()
+    parts.append((token[at:], at))
+    return parts
+
+
+def _ends_clause(part: str) -> bool:
+    """Whether a word ends with clause punctuation, perhaps inside quotes ("day.')")."""
+    last = part[-1:]
+    return last in _DELIMITERS or (last in _CLOSERS and part.rstrip(_CLOSERS)[-1:]
+                                   in _DELIMITERS)
+
+
+def _emphasis(bound: float, text: str) -> float:
+    """A bound plus what VADER adds for exclamation and question marks."""
+    return bound + min(text.count("!"), 4) * 0.292 + (0.96 if text.count("?") > 1 else 0.0)
+_DELIMITERS = frozenset(",;:.!?")  # where clauses end
 _CLOSERS = "\"')]}'’”"
 _PUNCTUATION = string.punctuation
+_WORDISH = re.compile(r"\w+(?:'\w+)*")
 
 
 def _vader_word(token: str) -> str:
@@ -1025,45 +1113,47 @@ class LanguageDetector(Detector):
     def _negative(self, doc: Document) -> Signal | None:
         """Negative mood, from VADER, for the post or its most negative clause."""
         judge = tone()
+        if judge.cannot_be_negative(doc.text):
+            return None
         prepared = judge.prepare(doc.text)
         bounds = judge.analyse(prepared)
-        whole_may, clause_may = bounds.whole_may_be_negative(), bounds.clause_may_be_negative()
-        if not (whole_may or clause_may):
+        candidates = bounds.clauses_that_may_be_negative() if len(bounds.clauses) > 1 else []
+        whole_may = bounds.whole_may_be_negative()
+        if not (whole_may or candidates):
             return None
         # A post can be mixed ("foul mood all day, glad to be home"): its most negative
         # clause counts, and is the evidence. A clause is held to a stricter bar than the
         # post, so that one warning in a helpful post ("it is dangerous for children") is
         # not a negative tone.
-        compound = judge.compound(prepared) if whole_may else 0.0
-        worst, span = compound, None
-        clauses = list(_clauses(prepared)) if (
-            clause_may and compound > NEGATIVE_THRESHOLD) else []
-        if len(clauses) > 1:
-            for start, end in clauses:
-                if not judge.analyse(prepared[start:end]).whole_may_be_negative(
-                        NEGATIVE_CLAUSE_THRESHOLD):
-                    continue
+        worst = judge.compound(prepared) if whole_may else 0.0
+        span: tuple[int, int] | None = None
+        if worst > NEGATIVE_THRESHOLD:
+            for start, end in candidates:
                 value = judge.compound(prepared[start:end])
                 if value < worst and value <= NEGATIVE_CLAUSE_THRESHOLD:
                     worst, span = value, (start, end)
         if worst > NEGATIVE_THRESHOLD:
             return None
         if span is None:
-            # The post as a whole is negative: point at its most negative sentence.
-            lowest = 1.0
-            for start, end in _sentences(prepared):
-                if judge.analyse(prepared[start:end]).whole_may_be_negative(-0.05):
-                    value = judge.compound(prepared[start:end])
-                    if value < lowest:
-                        lowest, span = value, (start, end)
+            # The post as a whole is negative: point at the sentence of its most negative
+            # word, a negated positive one included ("not impressed").
+            heaviest, last_negation = 0.0, -10
+            for i, token in enumerate(doc.tokens):
+                key = _key(token)
+                value = judge.valence.get(key, 0.0)
+                weight = -value if value < 0 else (0.74 * value if i - last_negation <= 3
+                                                   else 0.0)
+                if weight > heaviest and prepared[token.start:token.end].strip():
+                    heaviest, span = weight, (token.start, token.end)
+                if key in judge.negations or "n't" in key:
+                    last_negation = i
         # The evidence is the whole sentence, which reads better than a clause.
         start, end = _strip(doc.text, *doc.sentence_around(*span)) if span else _strip(
             doc.text, 0, len(doc.text))
-        compound = worst
         return self.signal(
-            "language.negative", min(1.0, -compound),
-            f"The tone is negative (sentiment {compound:.2f} on a scale from -1 to 1); this is "
-            "mood, not abuse", start, end, compound=round(compound, 4))
+            "language.negative", min(1.0, -worst),
+            f"The tone is negative (sentiment {worst:.2f} on a scale from -1 to 1); this is "
+            "mood, not abuse", start, end, compound=round(worst, 4))
 
 
 def _term_hit(entry: Term, start: int, end: int, written: str) -> Hit:
@@ -1101,16 +1191,6 @@ def _sentences(text: str) -> Iterable[tuple[int, int]]:
     for match in _SENTENCE.finditer(text):
         start, end = _strip(text, *match.span())
         if end > start:
-            yield start, end
-
-
-_CLAUSE = re.compile(r"[^,;:.!?\n]+")
-
-
-def _clauses(text: str) -> Iterable[tuple[int, int]]:
-    for match in _CLAUSE.finditer(text):
-        start, end = _strip(text, *match.span())
-        if end - start > 2:
             yield start, end
 
 

@@ -73,7 +73,7 @@ _NEXT_WORD = re.compile(r"\s+([A-Z][\w'’-]*)")
 def _starts_another_name(text: str, end: int) -> bool:
     """ "Westmoor Road" or "Westmoor Schoolhouse Farm": the place name begins another name."""
     following = _NEXT_WORD.match(text, end)
-    return bool(following) and following.group(1).lower() not in SCHOOL_SUFFIXES
+    return following is not None and following.group(1).lower() not in SCHOOL_SUFFIXES
 
 
 def _url_key(address: str) -> str:
