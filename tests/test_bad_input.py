@@ -142,3 +142,21 @@ def test_an_unreadable_image_on_the_command_line_names_the_option(tmp_path: Path
     assert done.returncode == 2
     assert done.stderr.startswith("error: E306 field --image: cannot read image ")
     assert "Traceback" not in done.stderr
+
+
+def test_an_internal_error_is_one_line_asking_for_a_report(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from postguard import cli
+    from postguard.engine.checker import Checker
+
+    def broken(self: Checker, post: object) -> None:
+        raise RuntimeError("detector exploded")
+
+    monkeypatch.delenv("POSTGUARD_DEBUG", raising=False)
+    monkeypatch.setattr(Checker, "check", broken)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["check", "hello", "--school", str(demo_school_dir() / "school.yaml")])
+    error = capsys.readouterr().err
+    assert stop.value.code == 3
+    assert error.startswith("error: E901") and error.count("\n") == 1
+    assert "Traceback" not in error

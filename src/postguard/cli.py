@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import sys
 import time
@@ -58,7 +59,7 @@ app = typer.Typer(
     help="Check staff social media posts against your school's adopted social media policy.",
     no_args_is_help=True,
     add_completion=False,
-    # Our own errors are handled below; anything else is a bug and should show as one.
+    # Our own errors are handled by `friendly`; anything else is a bug, reported by main() as E901.
     pretty_exceptions_enable=False,
     # Markdown joins the lines of a docstring paragraph, so help reflows to the terminal.
     rich_markup_mode="markdown",
@@ -605,4 +606,11 @@ def demo() -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """The console entry point (``postguard``)."""
-    app(args=list(argv) if argv is not None else None, prog_name="postguard")
+    try:
+        app(args=list(argv) if argv is not None else None, prog_name="postguard",
+            standalone_mode=True)
+    except Exception as bug:  # a bug, not bad input: one line for the user, details on request
+        if os.environ.get("POSTGUARD_DEBUG"):
+            raise
+        _say_errors(PostGuardError(Code.E901, problem=f"{type(bug).__name__}: {bug}"))
+        sys.exit(3)

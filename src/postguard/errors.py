@@ -41,6 +41,9 @@ class Code(Enum):
     E404 = "the {engine!r} engine is not available yet; use --engine local"
     E405 = "nothing to check: give the post's text as an argument, or pipe it in and pass -"
     E406 = "cannot write {path!r}: {problem}"
+    # Bugs: never the user's fault; the message asks for a report instead of showing a traceback
+    E901 = ("PostGuard hit an internal error ({problem}); please report it, and set "
+            "POSTGUARD_DEBUG=1 to see the details")
 
 
 @dataclass(frozen=True)
