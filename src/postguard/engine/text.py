@@ -13,7 +13,14 @@ if TYPE_CHECKING:
 # Words with inner apostrophes and hyphens stay whole: "St Aidan's", "ex-pupil".
 TOKEN = re.compile(r"[@#]?[\w]+(?:['’\-][\w]+)*", re.UNICODE)
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
+LAST_WORD = re.compile(r"([\w']+)\W*$")
 QUOTED = re.compile(r"[\"“”]([^\"“”]{1,300})[\"“”]|(?<!\w)['‘]([^'‘’\n]{1,200})['’](?!\w)")
+
+
+def word_before(lower: str, start: int) -> str:
+    """The word just before an offset (within a few characters), lower-cased; "" if none."""
+    match = LAST_WORD.search(lower, max(0, start - 16), start)
+    return match.group(1) if match else ""
 
 
 @dataclass(frozen=True, slots=True)

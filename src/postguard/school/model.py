@@ -18,6 +18,8 @@ STAFF_ROLES = (
     "designated_safeguarding_lead", "communications_officer", "hr", "administrator",
     "line_manager", "volunteer", "governor",
 )
+# Roles whose holders speak of "my class" and "my kids" meaning pupils.
+TEACHING_ROLES = frozenset({"teacher", "teaching_assistant", "head_teacher", "deputy_head"})
 PERSON_KINDS = ("pupil", "ex_pupil", "parent", "staff", "governor")
 # Words that follow a school's name without being part of what people call it ("Westmoor").
 SCHOOL_SUFFIXES = frozenset({
@@ -63,6 +65,10 @@ class Person(Strict):
     def last_name(self) -> str | None:
         parts = self.name.split()
         return parts[-1] if len(parts) > 1 else None
+
+    @property
+    def teaches(self) -> bool:
+        return self.kind == "staff" and bool(TEACHING_ROLES & set(self.roles) or self.class_name)
 
     def age_on(self, day: dt.date) -> int | None:
         if self.date_of_birth is None:
@@ -244,6 +250,11 @@ class School(Strict):
             if account_id in (account.id, account.handle):
                 return account
         return self.official_accounts[0] if account_id is None and self.official_accounts else None
+
+    def author_teaches(self, ref: str | None) -> bool | None:
+        """True or False when the author is on the roster; None when the author is unknown."""
+        author = self.find(ref)
+        return None if author is None else author.teaches
 
     def roles_of(self, ref: str | None) -> tuple[str, ...]:
         person = self.find(ref)

@@ -25,12 +25,11 @@ from wordfreq import get_frequency_dict, zipf_frequency
 from postguard.engine.detector import Detector
 from postguard.engine.registry import register
 from postguard.engine.signals import Signal
-from postguard.engine.text import Document
+from postguard.engine.text import Document, word_before
 from postguard.school.model import Person, School
 
 TITLES = ("mr", "mrs", "miss", "ms", "mx", "dr")
 ADULT_KINDS = ("staff", "governor", "parent")
-TEACHING_ROLES = frozenset({"teacher", "teaching_assistant", "head_teacher", "deputy_head"})
 
 # Zipf frequencies (wordfreq): 4.5 separates everyday words used as names ("grace", "mark",
 # "jack", "will") from names that are merely frequent ("sarah" 4.48, "josh" 4.35). Below 3.0 a
@@ -193,7 +192,6 @@ _SELF = frozenset({"am", "was", "as", "be", "being", "been", "become", "became",
                    "im"})
 _HEAD_BODY = frozenset({"on", "over", "above", "round", "around", "in", "into", "off", "of",
                         "top", "back", "side", "hit", "banged", "bumped", "bump", "bang"})
-_LAST_WORD = re.compile(r"([\w']+)\W*$")
 
 # Roles that name one post in a school, so "the deputy" can be narrowed to people on the roster.
 _ROLE_PHRASES = (
@@ -743,8 +741,7 @@ class PeopleDetector(Detector):
             for match in pattern.regex.finditer(low):
                 start, end = match.span()
                 if pattern.self_check or pattern.not_after:
-                    before = _LAST_WORD.search(low, max(0, start - 16), start)
-                    word = before.group(1) if before else ""
+                    word = word_before(low, start)
                     if pattern.self_check and word in _SELF:
                         continue
                     if word in pattern.not_after:
@@ -761,7 +758,7 @@ class PeopleDetector(Detector):
             score = pattern.score
             if pattern.teacher_voice:
                 if teacher is None:
-                    teacher = self._author_teaches(doc)
+                    teacher = self.school.author_teaches(doc.post.author)
                 if teacher is False:
                     continue  # "one of my kids" from a parent or non-teacher is their own child
                 if teacher is None:
@@ -777,14 +774,6 @@ class PeopleDetector(Detector):
                                        f"'{evidence}' refers to {pattern.describes} without "
                                        "naming them", start, end, **data))
         return signals
-
-    def _author_teaches(self, doc: Document) -> bool | None:
-        """True or False when the author is on the roster; None when the author is unknown."""
-        author = self.school.find(doc.post.author)
-        if author is None:
-            return None
-        return author.kind == "staff" and bool(TEACHING_ROLES & set(author.roles)
-                                               or author.class_name)
 
     def _role_holders(self, phrase: str) -> list[Person]:
         for words, role in _ROLE_PHRASES:

@@ -18,14 +18,11 @@ import ahocorasick
 from postguard.engine.detector import Detector
 from postguard.engine.registry import register
 from postguard.engine.signals import Signal
-from postguard.engine.text import Document
+from postguard.engine.text import Document, word_before
 from postguard.school.model import SCHOOL_SUFFIXES, School
-
-TEACHING_ROLES = frozenset({"teacher", "teaching_assistant", "head_teacher", "deputy_head"})
 
 # Case folded and curly apostrophes and line breaks made plain, without changing any offset.
 _FOLD = str.maketrans({"’": "'", "‘": "'", "\n": " ", "\r": " ", "\t": " ", "\xa0": " "})
-_LAST_WORD = re.compile(r"([\w']+)\W*$")
 
 _EXPLAIN = {
     "name": "'{ev}' is the school's name",
@@ -291,10 +288,8 @@ class SchoolIdentityDetector(Detector):
                 # Where a pattern needs context to decide, its evidence is the "ref" group alone.
                 group = "ref" if "ref" in reference.regex.groupindex else 0
                 start, end = match.span(group)
-                if reference.not_after:
-                    before = _LAST_WORD.search(low, max(0, start - 16), start)
-                    if before is not None and before.group(1) in reference.not_after:
-                        continue
+                if reference.not_after and word_before(low, start) in reference.not_after:
+                    continue
                 found.append((start, end, reference))
         if not found:
             return []
@@ -308,7 +303,7 @@ class SchoolIdentityDetector(Detector):
             score = reference.score
             if reference.teacher_voice:
                 if teacher is None:
-                    teacher = self._author_teaches(doc)
+                    teacher = self.school.author_teaches(doc.post.author)
                 if teacher is False:
                     continue  # "my kids" from anyone but a teacher are their own children
                 if teacher is None:
@@ -322,10 +317,3 @@ class SchoolIdentityDetector(Detector):
                                        start, end, matched=low[start:end], form=reference.form))
         return signals
 
-    def _author_teaches(self, doc: Document) -> bool | None:
-        """True or False when the author is on the roster; None when the author is unknown."""
-        author = self.school.find(doc.post.author)
-        if author is None:
-            return None
-        return author.kind == "staff" and bool(TEACHING_ROLES & set(author.roles)
-                                               or author.class_name)
