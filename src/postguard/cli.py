@@ -37,6 +37,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from postguard import evaluation
 from postguard.engine.checker import CheckResult, Finding
 from postguard.engine.post import post_from_dict
 from postguard.errors import Code, ErrorList, Location, PostGuardError
@@ -514,6 +515,81 @@ def scan(
         sys.stderr.write(_summary_line(summary.lines, summary.statuses) + where + "\n")
     if summary.errors:
         raise typer.Exit(2)
+
+
+# -- eval ---------------------------------------------------------------------------------------
+
+
+def _figure(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _print_report(report: evaluation.Report, label: str, setup: Setup) -> None:
+    console = _out()
+    console.print(f"Evaluated {report.posts:,} posts from {label} against {setup.school.name}'s "
+                  f"policy ({setup.pack.id} pack)", markup=False, soft_wrap=True)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("category", "labelled", "found", "right", "precision", "recall", "F1", "AUC"):
+        table.add_column(column, justify="left" if column == "category" else "right",
+                         no_wrap=column == "category")
+    for item in report.categories:
+        table.add_row(item.category, f"{item.counts.support:,}", f"{item.counts.predicted:,}",
+                      f"{item.counts.tp:,}", _figure(item.precision), _figure(item.recall),
+                      _figure(item.f1), _figure(item.auc))
+    console.print(table)
+    console.print(f"Macro-F1 over the labelled categories ({', '.join(report.labelled) or 'none'})"
+                  f": {_figure(report.macro_f1)}", markup=False, soft_wrap=True)
+    flagged = report.flagged
+    console.print(f"Labelled with any category vs clean (any finding counts): macro-F1 "
+                  f"{_figure(flagged.macro_f1)} (flagged F1 {_figure(flagged.flagged_f1)}, "
+                  f"clean F1 {_figure(flagged.clean_f1)})", markup=False, soft_wrap=True)
+    sources = "; ".join(f"{name} ← max of {', '.join(found)}" if len(found) > 1
+                        else f"{name} ← {found[0]}"
+                        for name, found in evaluation.SCORE_SOURCES.items())
+    console.print(f"AUC from the engine's model scores ({sources}); — where a category has no "
+                  "score, or no labelled or no clean post.", markup=False, soft_wrap=True,
+                  style="dim")
+
+
+@app.command("eval")
+@friendly
+def eval_(
+    input_file: Annotated[Path, typer.Argument(
+        metavar="LABELLED.jsonl", show_default=False,
+        help='The posts: one JSON object per line, with the same fields as scan takes plus '
+             '"labels", a list of categories (e.g. ["abusive"]; [] for a clean post).')],
+    school: SchoolOption = None,
+    as_json: JsonFlag = False,
+    workers: Annotated[int, typer.Option(
+        min=1, help="How many processes check posts at once; up to one per core helps.")] = 1,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", metavar="", help="No progress bar.")] = False,
+) -> None:
+    """Measure how well PostGuard finds each category, on posts labelled by hand.
+
+    Prints per category the number labelled, precision, recall, F1 and (where the engine has a
+    model score for the category) AUC, then the macro-F1 over the labelled categories. A
+    category counts as found when the post has a finding of it. Any bad line stops the run:
+    every one is named (file, line, field) and the exit status is 2.
+    """
+    setup = _setup(school)
+    label = str(input_file)
+    try:
+        with _progress(not quiet and sys.stderr.isatty()) as progress:
+            task = progress.add_task("eval", total=None)
+            outcomes = evaluation.evaluate_file(
+                input_file, setup, workers=workers, source=label,
+                started=lambda total: progress.update(task, total=total),
+                advance=_advancer(progress, task))
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    report = evaluation.evaluate(outcomes)
+    if as_json:
+        body = {"file": label, "school": setup.school.name, "pack": setup.pack.id,
+                **report.as_dict()}
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, label, setup)
 
 
 # -- demo ---------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ class Code(Enum):
     E307 = "{field} has the wrong type: {problem}"
     E308 = "the record must be a JSON object, not {kind}"
     E309 = "PostGuard failed while checking this post ({problem}); please report it as a bug"
+    E310 = "unknown category {value!r} in {field} (categories: {known})"
     # Files and command line
     E401 = "cannot read {path!r}: {problem}"
     E402 = "directory {path!r} already has a school configuration; choose an empty directory"
@@ -41,6 +42,7 @@ class Code(Enum):
     E404 = "the {engine!r} engine is not available yet; use --engine local"
     E405 = "nothing to check: give the post's text as an argument, or pipe it in and pass -"
     E406 = "cannot write {path!r}: {problem}"
+    E407 = "nothing to evaluate: {path!r} has no posts"
     # Bugs: never the user's fault; the message asks for a report instead of showing a traceback
     E901 = ("PostGuard hit an internal error ({problem}); please report it, and set "
             "POSTGUARD_DEBUG=1 to see the details")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from postguard.engine.checker import Checker, CheckResult
+from postguard.engine.models.classifier import shared_model
 from postguard.engine.post import Post, post_from_dict
 from postguard.errors import Code, ErrorList, Location, PostGuardError
 from postguard.policy import loader
@@ -213,11 +214,16 @@ def count_lines(path: Path) -> int:
 _WORKER: ChunkChecker | None = None
 
 
-def _init_worker(setup: Setup, source: str, base_dir: Path | None) -> None:
+def _init_worker(setup: Setup, source: str, base_dir: Path | None, threads: int) -> None:
     global _WORKER
     # Ctrl-C reaches every process in the terminal's group; only the parent should act on it
     # (it stops the pool), or each worker prints its own traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The cores are shared out between workers: N workers each running a model on every core
+    # would fight over them. A model inherited from the parent by fork is dropped for the same
+    # reason.
+    os.environ["POSTGUARD_MODEL_THREADS"] = str(threads)
+    shared_model.cache_clear()
     _WORKER = ChunkChecker(setup, source, base_dir)
 
 
@@ -312,8 +318,9 @@ def scan_file(path: str | Path, setup: Setup, out: TextIO, *, workers: int = 1,
         for chunk in chunks:
             emit(local.check_chunk(chunk))
     else:
+        threads = max(1, (os.cpu_count() or 1) // workers)
         with _context().Pool(workers, initializer=_init_worker,
-                             initargs=(setup, label, base_dir)) as pool:
+                             initargs=(setup, label, base_dir, threads)) as pool:
             for batch in _ordered(pool, chunks, window=workers * 4):
                 emit(batch)
     return summary

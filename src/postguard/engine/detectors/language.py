@@ -5,11 +5,12 @@ language but not abuse; "you're a useless idiot" is abuse without a swear word; 
 in order to condemn it ("a pupil called another child a '...'; not acceptable") is neither. So
 the detector combines four offline parts:
 
-- a model score: the probability that the text is offensive, from a ``Scorer``. The first one
-  is the linear model shipped in the ``alt-profanity-check`` wheel, evaluated in plain Python
-  (its own ``predict_prob`` costs milliseconds a call); a trained classifier replaces it later
-  by implementing the same two-line protocol. The score is reported as ``scores["offensive"]``
-  for every post, but ``language.offensive`` is emitted only when the text also aims at someone;
+- model scores, from a ``Scorer``: by default the trained classifiers shipped in
+  ``engine/models/language/`` (offensive, hate, targeted insult, negative; see their model
+  card), or, where they are switched off (``POSTGUARD_CLASSIFIERS=off``) or missing, the linear
+  model of the ``alt-profanity-check`` wheel evaluated in plain Python. Each head's probability
+  is reported in ``scores``; ``language.offensive`` is emitted only when the text also aims at
+  someone, hate becomes ``language.discriminatory`` unless it is quoted to be condemned;
 - curated lexicons (``engine/lexicons/``): swear words, slurs by protected characteristic,
   lewd terms and slang looked up by token; harassment, threat and derogatory patterns matched
   by one RE2 set in a single pass;
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import os
 import re
 import string
 from collections.abc import Iterable, Sequence
@@ -37,6 +39,12 @@ import re2
 import yaml
 
 from postguard.engine.detector import Detector
+from postguard.engine.models.classifier import (
+    HeadScores,
+    LanguageModel,
+    model_available,
+    shared_model,
+)
 from postguard.engine.registry import register
 from postguard.engine.signals import Signal
 
@@ -841,6 +849,28 @@ def tone() -> Tone:
 # The detector
 # --------------------------------------------------------------------------------------------
 
+class TrainedScorer:
+    """The trained classifiers as a Scorer: offensive for the protocol, every head on request."""
+
+    name = "postguard-minilm-multitask"
+
+    def __init__(self, model: LanguageModel) -> None:
+        self.model = model
+
+    def score_many(self, texts: Sequence[str]) -> list[float]:
+        return [heads.offensive for heads in self.model.score_many(texts)]
+
+    def heads_many(self, texts: Sequence[str]) -> list[HeadScores]:
+        return self.model.score_many(texts)
+
+
+def default_scorer() -> Scorer:
+    """The trained classifiers where they ship and are not switched off."""
+    if os.environ.get("POSTGUARD_CLASSIFIERS", "on").lower() != "off" and model_available():
+        return TrainedScorer(shared_model())
+    return ProfanityCheckScorer()
+
+
 @register
 class LanguageDetector(Detector):
     name = "language"
@@ -853,7 +883,7 @@ class LanguageDetector(Detector):
 
     def __init__(self, school: School, scorer: Scorer | None = None) -> None:
         super().__init__(school)
-        self.scorer: Scorer = scorer or ProfanityCheckScorer()
+        self.scorer: Scorer = scorer or default_scorer()
         self.lexicons = lexicons()
         names: set[str] = set()
         for person in school.everyone:
@@ -868,13 +898,23 @@ class LanguageDetector(Detector):
         return self.detect_many([doc])[0]
 
     def detect_many(self, docs: Sequence[Document]) -> list[list[Signal]]:
-        scores = self.scorer.score_many([doc.text for doc in docs])
-        return [self._detect(doc, score) for doc, score in zip(docs, scores, strict=True)]
+        texts = [doc.text for doc in docs]
+        if isinstance(self.scorer, TrainedScorer):
+            heads: list[HeadScores | None] = list(self.scorer.heads_many(texts))
+            scores = [h.offensive for h in heads if h is not None]
+        else:
+            scores = self.scorer.score_many(texts)
+            heads = [None] * len(docs)
+        return [self._detect(doc, score, head)
+                for doc, score, head in zip(docs, scores, heads, strict=True)]
 
     # The pipeline for one post ----------------------------------------------------------
 
-    def _detect(self, doc: Document, score: float) -> list[Signal]:
+    def _detect(self, doc: Document, score: float, heads: HeadScores | None = None
+                ) -> list[Signal]:
         doc.scores["offensive"] = score
+        if heads is not None:
+            doc.scores.update(heads.as_scores())
         text = doc.text.replace("’", "'")  # same length: offsets stay valid
         keys = [_key(token) for token in doc.tokens]
         hits = self._word_hits(doc, keys)
@@ -908,10 +948,51 @@ class LanguageDetector(Detector):
             offensive = self._offensive(doc, score, condemned, signals)
             if offensive is not None:
                 signals.append(offensive)
-        negative = self._negative(doc)
+        if heads is not None:
+            signals.extend(self._model_signals(doc, heads, condemned, signals))
+        negative = self._negative(doc) if heads is None else self._model_negative(doc, heads)
         if negative is not None:
             signals.append(negative)
+        doc.scores["threat"] = max((s.score for s in signals if s.kind == "language.threat"),
+                                   default=0.0)
         return _dedupe(signals)
+
+    # What only the trained classifiers can say -------------------------------------------
+
+    def _model_signals(self, doc: Document, heads: HeadScores, condemned: list[Hit],
+                       signals: list[Signal]) -> list[Signal]:
+        found: list[Signal] = []
+        kinds = {signal.kind for signal in signals}
+        start, end = _strip(doc.text, 0, len(doc.text))
+        if (heads.hate >= OFFENSIVE_THRESHOLD and not condemned
+                and not kinds & {"language.discriminatory", "language.slur"}):
+            found.append(self.signal(
+                "language.discriminatory", heads.hate,
+                f"The hate-speech model scores this {heads.hate:.2f}: it reads as hostile to "
+                "people because of who they are (a protected characteristic)", start, end,
+                model=self.scorer.name, characteristic="unspecified"))
+        if (heads.targeted_insult >= OFFENSIVE_THRESHOLD
+                and not kinds & {"language.insult", "language.harassment"}):
+            target = self._target(doc, start, end)
+            if target is not None:
+                found.append(self.signal(
+                    "language.insult", heads.targeted_insult,
+                    f"The language model scores this {heads.targeted_insult:.2f} as an insult "
+                    f"aimed at someone ('{target}', {heads.target or 'unclear'})", start, end,
+                    model=self.scorer.name, target=target, target_kind=heads.target))
+        return found
+
+    def _model_negative(self, doc: Document, heads: HeadScores) -> Signal | None:
+        if heads.negative < OFFENSIVE_THRESHOLD:
+            return None
+        # The model judges the whole post; VADER, where it agrees, points at the sentence.
+        pointed = self._negative(doc)
+        start, end = (pointed.start, pointed.end) if pointed is not None else _strip(
+            doc.text, 0, len(doc.text))
+        return self.signal(
+            "language.negative", heads.negative,
+            f"The tone model scores this {heads.negative:.2f} negative; this is mood, not abuse",
+            start, end, model=self.scorer.name)
 
     # Word lexicons ------------------------------------------------------------------------
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ChecksConfig(AppConfig):
+    """Checking drafts before posting."""
+
+    name = "postguard.web.checks"
+    label = "checks"
