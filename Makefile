@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench bench-setup clean
+.PHONY: setup run test lint browser-setup bench bench-setup bench-accuracy clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "error: python3.13 not found (install it, or run make PYTHON=/path/to/python3.13)"; exit 1; }
@@ -16,21 +16,37 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 
+# The web application with the demo school on http://127.0.0.1:8000; the demo sign-ins are
+# printed first. Its database and secret key live in POSTGUARD_DATA_DIR (./var by default).
 run: setup
-	$(BIN)/postguard demo
+	$(BIN)/postguard serve --demo
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
-test: lint
-	$(BIN)/pytest -n 2
+# The browser tests drive Debian's Chromium (tests/browser); installed here where missing.
+browser-setup:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# Everything on SQLite, browser tests included; then, where DATABASE_URL names a PostgreSQL
+# server, the database tests again on it (pytest-django makes and drops its own test database).
+test: lint browser-setup
+	env -u DATABASE_URL $(BIN)/pytest -n 2
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "$(BIN)/pytest -n 2 tests/web -m 'not browser'  # on PostgreSQL"; \
+		$(BIN)/pytest -n 2 tests/web -m "not browser"; \
+	fi
 
 bench-setup: setup
 	$(BIN)/pip install -q --disable-pip-version-check -r benchmarks/requirements.txt
 
 bench: bench-setup
-	$(BIN)/python benchmarks/bench_scan.py
+	$(BIN)/python benchmarks/bench_scan.py --classifiers on
+	$(BIN)/python benchmarks/bench_scan.py --classifiers off
+
+bench-accuracy: setup
+	$(BIN)/python benchmarks/bench_accuracy.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

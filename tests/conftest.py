@@ -54,13 +54,3 @@ def doc() -> Callable[..., Document]:
 
     return make
 
-
-def pytest_configure() -> None:
-    import os
-    import tempfile
-
-    # The web settings read these at import: a throwaway data folder and a key for tests only.
-    os.environ.setdefault("POSTGUARD_DATA_DIR", tempfile.mkdtemp(prefix="postguard-test-"))
-    os.environ.setdefault("POSTGUARD_SECRET_KEY", "tests-only-not-a-secret")
-    os.environ.setdefault("POSTGUARD_TASKS_BACKEND",
-                          "django.tasks.backends.immediate.ImmediateBackend")

@@ -160,3 +160,10 @@ def test_an_internal_error_is_one_line_asking_for_a_report(
     assert stop.value.code == 3
     assert error.startswith("error: E901") and error.count("\n") == 1
     assert "Traceback" not in error
+
+
+def test_every_error_code_is_its_own_code_even_when_texts_match() -> None:
+    from postguard.errors import Code
+
+    assert Code.E201 is not Code.E102
+    assert len({code.name for code in Code}) == len(Code.__members__)

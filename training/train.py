@@ -281,6 +281,9 @@ def main() -> None:
     (args.out / "validation.json").write_text(json.dumps({
         "selected": summary, "selection_score": round(score, 4), "history": history,
         "gate": gate_report}, indent=2) + "\n")
+    import card
+
+    (args.out / "MODEL_CARD.md").write_text(card.render(args.out))
     print("selected:", json.dumps(summary, indent=2))
 
 

@@ -680,6 +680,160 @@ def demo() -> None:
         console.print(f"  {hint}", markup=False, soft_wrap=True)
 
 
+# -- the web application ------------------------------------------------------------------------
+# Django is imported inside each command, so that the engine's commands above start quickly.
+
+web_app = typer.Typer(
+    help="The web application's database: set it up, import the school, the demo's codes.",
+    no_args_is_help=True, rich_markup_mode="markdown")
+audit_app = typer.Typer(help="The audit log: every change made in the web application.",
+                        no_args_is_help=True, rich_markup_mode="markdown")
+app.add_typer(web_app, name="web")
+app.add_typer(audit_app, name="audit")
+
+
+@app.command()
+@friendly
+def serve(
+    host: Annotated[str, typer.Option(
+        help="The address to listen on. 127.0.0.1 is this computer only; for others, also set "
+             "POSTGUARD_ALLOWED_HOSTS to the names they will use.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="The port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="Load the demo school (if no school is stored) and one demo user per "
+                       "role, and print their sign-ins.")] = False,
+    threads: Annotated[int, typer.Option(min=1, help="Requests served at once.")] = 8,
+) -> None:
+    """Run the web application, after bringing its database up to date.
+
+    The database is SQLite in POSTGUARD_DATA_DIR (./var by default), or PostgreSQL when
+    DATABASE_URL is set. Background work (reminders) needs `postguard worker` running too.
+    """
+    from postguard.web import runner
+
+    runner.migrate()
+    console = _out()
+    if demo:
+        from postguard.web.demo import prepare_demo, sign_in_table
+
+        console.print(sign_in_table(prepare_demo()))
+        console.print("Head teacher, safeguarding lead and administrator sign in with a code as "
+                      "well: add their secret to an authenticator app, or print the current "
+                      "code with: postguard web demo-code head", markup=False, soft_wrap=True)
+    console.print(f"PostGuard is on http://{host}:{port}/ (press Ctrl-C to stop)",
+                  markup=False, soft_wrap=True)
+    try:
+        runner.serve(host, port, threads=threads)
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
+@app.command()
+@friendly
+def worker(
+    interval: Annotated[float, typer.Option(
+        min=0.1, help="Seconds to wait when no task is waiting.")] = 1.0,
+    poll_every: Annotated[float, typer.Option(
+        min=1, help="Seconds between looks at due dates (reviews, reminders).")] = 60.0,
+) -> None:
+    """Run the web application's background work: queued tasks, and reminders as they fall due.
+
+    Safe to run more than one: a task runs once, and a reminder is sent once.
+    """
+    from postguard.web import runner
+
+    runner.setup()
+    from postguard.web.deadlines import registered_pollers
+
+    sys.stderr.write(f"Worker started: {len(registered_pollers())} deadline poller(s), checked "
+                     f"every {poll_every:g} s (press Ctrl-C to stop)\n")
+    try:
+        runner.worker(interval=interval, poll_every=poll_every)
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
+@web_app.command("migrate")
+@friendly
+def web_migrate() -> None:
+    """Create or update the web application's database tables."""
+    from postguard.web import runner
+
+    runner.migrate(verbosity=1)
+
+
+@web_app.command("import-school")
+@friendly
+def web_import_school(
+    school_file: Annotated[Path, typer.Argument(
+        metavar="FILE", show_default=False,
+        help="The school's configuration (school.yaml), with the CSV files it names beside it.")],
+) -> None:
+    """Store the school in the web application, replacing the one stored (people included).
+
+    The files are checked exactly as `postguard check` checks them; if anything is wrong,
+    every problem is named (file, line, field), nothing is stored and the exit status is 2.
+    """
+    school = load_setup(school_file).school
+    from postguard.web import runner
+
+    runner.migrate()
+    from django.db import transaction
+
+    from postguard.web.audit.models import record
+    from postguard.web.schools.models import GROUP_OF_KIND, SchoolRecord
+
+    with transaction.atomic():
+        stored = SchoolRecord.import_school(school, source=str(school_file))
+        counts = {group: len(getattr(school.people, group)) for group in GROUP_OF_KIND.values()}
+        record("command line", "school.import", stored.name, files=[str(school_file)],
+               people=counts)
+    summary = ", ".join(f"{_words(group)} {count}" for group, count in counts.items() if count)
+    _out().print(f"Stored {school.name}: {len(school.everyone)} people ({summary}).",
+                 markup=False, soft_wrap=True)
+
+
+@web_app.command("demo-code")
+def web_demo_code(
+    username: Annotated[str, typer.Argument(
+        metavar="USER", show_default=False, help="A demo user: head, dsl or admin.")],
+) -> None:
+    """Print a demo user's current two-factor code, for trying the demo without a phone."""
+    from postguard.web import runner
+
+    runner.setup()
+    from postguard.web.demo import demo_code
+
+    try:
+        code = demo_code(username)
+    except LookupError as problem:
+        sys.stderr.write(f"error: {problem.args[0]}\n")
+        raise typer.Exit(2) from None
+    print(code)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Prove the audit log intact: every entry unchanged and chained to the one before.
+
+    Exits 0 and prints how many entries it checked; otherwise names the first broken entry and
+    exits 1 (entries from there on cannot be trusted).
+    """
+    from postguard.web import runner
+
+    runner.setup()
+    from postguard.web.audit.models import verify
+
+    result = verify()
+    if result.intact:
+        print(f"The audit log is intact: {result.entries:,} "
+              f"entr{'y' if result.entries == 1 else 'ies'} checked.")
+        return
+    print(f"The audit log is broken at entry {result.first_broken}: {result.problem}. It is "
+          f"entry {result.entries:,} in order; it and every entry after it cannot be trusted.")
+    raise typer.Exit(1)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """The console entry point (``postguard``)."""
     try:

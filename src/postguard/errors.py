@@ -12,7 +12,19 @@ from enum import Enum
 
 
 class Code(Enum):
-    """Stable error codes. The text is a template filled with keyword arguments."""
+    """Stable error codes. The text is a template filled with keyword arguments.
+
+    Members are numbered as they are declared, so two codes with the same text stay two codes
+    (an Enum would otherwise make the second an alias of the first).
+    """
+
+    text: str
+
+    def __new__(cls, text: str) -> Code:
+        member = object.__new__(cls)
+        member._value_ = len(cls.__members__) + 1
+        member.text = text
+        return member
 
     # Policy packs
     E101 = "unknown policy pack {pack!r} (known packs: {known})"
@@ -78,7 +90,7 @@ class PostGuardError(Exception):
 
     @property
     def message(self) -> str:
-        text = self.code.value.format(**self.details)
+        text = self.code.text.format(**self.details)
         where = str(self.location)
         return f"{self.code.name} {where}: {text}" if where else f"{self.code.name}: {text}"
 

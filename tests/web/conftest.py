@@ -85,3 +85,11 @@ def signed_in(make_user: Callable[[str], Any]) -> Callable[[Client, str], Any]:
         return user
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Argon2 is slow on purpose; tests that are not about hashing use a quick hasher so the
+    suite stays fast. Mark a test ``real_hasher`` to keep the production hashers."""
+    if request.node.get_closest_marker("real_hasher") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -121,6 +121,21 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 OTP_TOTP_ISSUER = "PostGuard"
 
+# Invitations go by email. The console backend prints them where `postguard serve` runs, which is
+# enough for the demo; a school points PostGuard at its mail server with the variables below.
+# (Django 6.1's MAILERS replaces these settings, but pytest-django 4.14 sets EMAIL_BACKEND
+# for the test run, and Django refuses the two together.)
+EMAIL_BACKEND = os.environ.get("POSTGUARD_EMAIL_BACKEND",
+                               "django.core.mail.backends.console.EmailBackend")
+# Set only for a mail server, so that the tests and the demo raise no deprecation warnings.
+if "POSTGUARD_EMAIL_HOST" in os.environ:
+    EMAIL_HOST = os.environ["POSTGUARD_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("POSTGUARD_EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("POSTGUARD_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("POSTGUARD_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("POSTGUARD_EMAIL_TLS") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("POSTGUARD_EMAIL_FROM", "PostGuard <postguard@localhost>")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
@@ -136,6 +151,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The site's own CSS and htmx live beside this file, not in an app, so the finders are told.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Served by WhiteNoise from the app folders, so no collectstatic step is needed to run.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

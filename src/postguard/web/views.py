@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from postguard.web.accounts.permissions import requires
 
-@login_required
+
+@requires("account.own")
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")

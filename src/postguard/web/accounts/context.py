@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 
 from postguard.web.accounts.permissions import decide
 
@@ -25,5 +26,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}
-    return {"menu": [(url, label) for url, label, permission in MENU
-                     if decide(user, permission)]}
+    menu = []
+    for name, label, permission in MENU:
+        if not decide(user, permission):
+            continue
+        try:
+            menu.append((reverse(name), label))
+        except NoReverseMatch:  # a part of the application not built or not installed here
+            continue
+    return {"menu": menu}

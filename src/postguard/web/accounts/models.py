@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django_otp import user_has_device
 
 
 class Role(models.TextChoices):
@@ -46,9 +47,26 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
 
+    def forget_two_factor(self) -> None:
+        self.__dict__.pop("_two_factor_cache", None)
+
+    @property
+    def two_factor_required(self) -> bool:
+        """Their role requires a second factor: they cannot turn it off."""
+        return bool(self.roles & TWO_FACTOR_ROLES)
+
+    @property
+    def two_factor_set_up(self) -> bool:
+        cached = getattr(self, "_two_factor_cache", None)
+        if cached is None:
+            cached = user_has_device(self, confirmed=True)
+            self._two_factor_cache = cached
+        return cached
+
     @property
     def needs_two_factor(self) -> bool:
-        return bool(self.roles & TWO_FACTOR_ROLES)
+        """Required by their role, or chosen: either way a code after every sign-in."""
+        return self.two_factor_required or self.two_factor_set_up
 
     @property
     def name(self) -> str:
@@ -90,18 +108,37 @@ class Invitation(models.Model):
     def issue(cls, *, email: str, display_name: str, roles: list[str], created_by: User | None,
               person_id: str = "", days: int = 7) -> tuple[Invitation, str]:
         token = secrets.token_urlsafe(32)
+        now = timezone.now()
         invitation = cls.objects.create(
             email=email, display_name=display_name, roles=roles, person_id=person_id,
-            token_digest=_digest(token), created_by=created_by,
-            expires_at=timezone.now() + timedelta(days=days))
+            token_digest=_digest(token), created_by=created_by, created_at=now,
+            expires_at=now + timedelta(days=days))
         return invitation, token
 
     @classmethod
     def find(cls, token: str) -> Invitation | None:
         invitation = cls.objects.filter(token_digest=_digest(token)).first()
-        if invitation is None or invitation.accepted_at or invitation.expires_at < timezone.now():
+        if invitation is None or invitation.problem:
             return None
         return invitation
+
+    @classmethod
+    def lookup(cls, token: str) -> Invitation | None:
+        """The invitation this link names, usable or not (to say why it cannot be used)."""
+        return cls.objects.filter(token_digest=_digest(token)).first()
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in self.roles if role in Role.values]
+
+    @property
+    def problem(self) -> str:
+        """Why this invitation cannot be used now, or "" when it can."""
+        if self.accepted_at:
+            return "used"
+        if self.expires_at < timezone.now():
+            return "expired"
+        return ""
 
 
 class ApiToken(models.Model):
@@ -125,4 +162,7 @@ class ApiToken(models.Model):
             return None
         found.last_used_at = timezone.now()
         found.save(update_fields=["last_used_at"])
+        # Tokens are made on the account page, which a two-factor account reaches only after
+        # its code: the token carries both factors (django-otp's middleware never sees it).
+        setattr(found.user, "is_verified", lambda: True)  # noqa: B010
         return found.user

@@ -27,6 +27,9 @@ class Permission:
 
 
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in (
+    Permission("account.own", EVERYONE,
+               "use one's own account: the start page, password, two-factor sign-in and API "
+               "tokens"),
     Permission("checks.use", EVERYONE,
                "check one's own drafts and see one's own history"),
     Permission("checks.counts", frozenset({Role.HEAD_TEACHER, Role.ADMINISTRATOR}),
@@ -95,3 +98,14 @@ def requires(permission: str) -> Callable[[Callable[..., HttpResponse]],
         return guarded
 
     return wrap
+
+
+def markdown_table() -> str:
+    """PERMISSIONS as the README's table (tests/web/test_accounts.py keeps the two in step)."""
+    roles = list(Role)
+    lines = ["| permission | what it allows | " + " | ".join(role.label for role in roles) + " |",
+             "|---|---|" + "---|" * len(roles)]
+    for rule in PERMISSIONS.values():
+        marks = " | ".join("✓" if role in rule.roles else "" for role in roles)
+        lines.append(f"| `{rule.name}` | {rule.description} | {marks} |")
+    return "\n".join(lines)

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from postguard.web.checks import views
 
 app_name = "checks"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.check, name="check"),
+    path("preview/", views.preview, name="preview"),
+    path("history/", views.history, name="history"),
+    path("history/<int:pk>/", views.detail, name="detail"),
+    path("history/<int:pk>/delete/", views.delete, name="delete"),
+    path("counts/", views.counts, name="counts"),
+]

@@ -6,3 +6,9 @@ class PoliciesConfig(AppConfig):
 
     name = "postguard.web.policies"
     label = "policies"
+
+    def ready(self) -> None:
+        from postguard.web.deadlines import register_poller
+        from postguard.web.policies.deadlines import send_due_review_reminders
+
+        register_poller(send_due_review_reminders)

