@@ -230,15 +230,12 @@ def problems_with(route: Route) -> list[str]:
     return problems
 
 
-def make_samples(make_user: Callable[[str], Any], settings: Any) -> Samples:
+def make_samples(make_user: Callable[[str], Any]) -> Samples:
     """One user per persona and a published policy, on the demo school (already imported)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from postguard.web.accounts.models import RoleAssignment, User
     from postguard.web.policies.lifecycle import adopt, publish
-
-    # A fast hasher: the matrix makes eight accounts for each route.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     users = {persona: make_user(persona) for persona in PERSONAS}
     policy = publish(adopt("northumberland", users["head"], "Westmoor's own note"), users["head"])

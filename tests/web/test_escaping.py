@@ -29,7 +29,7 @@ SignIn = Callable[[Client, str], Any]
 
 
 @pytest.fixture
-def hostile(demo_school: Any, make_user: Callable[[str], Any], settings: Any) -> Samples:
+def hostile(demo_school: Any, make_user: Callable[[str], Any]) -> Samples:
     """The demo school with hostile text in every field a person can fill in."""
     from postguard.web.accounts.models import Invitation
     from postguard.web.audit.models import record
@@ -37,7 +37,7 @@ def hostile(demo_school: Any, make_user: Callable[[str], Any], settings: Any) ->
     from postguard.web.policies.lifecycle import acknowledge, adopt, publish
     from postguard.web.schools.models import PersonRecord
 
-    samples = make_samples(make_user, settings)
+    samples = make_samples(make_user)
     users = samples.users
     teacher = users["teacher"]
     teacher.display_name = f"Grace {SCRIPT}"

@@ -62,8 +62,8 @@ def test_every_permission_guards_at_least_one_route() -> None:
 
 
 @pytest.fixture
-def samples(demo_school: Any, make_user: Callable[[str], Any], settings: Any) -> Samples:
-    return make_samples(make_user, settings)
+def samples(demo_school: Any, make_user: Callable[[str], Any]) -> Samples:
+    return make_samples(make_user)
 
 
 # -- asking -----------------------------------------------------------------------------------

@@ -950,7 +950,10 @@ class LanguageDetector(Detector):
                 signals.append(offensive)
         if heads is not None:
             signals.extend(self._model_signals(doc, heads, condemned, signals))
-        negative = self._negative(doc) if heads is None else self._model_negative(doc, heads)
+        # The model judges the whole post, VADER its most negative clause too ("foul mood all
+        # day, glad to be home"): either is enough.
+        negative = (self._model_negative(doc, heads) if heads is not None else None) \
+            or self._negative(doc)
         if negative is not None:
             signals.append(negative)
         doc.scores["threat"] = max((s.score for s in signals if s.kind == "language.threat"),

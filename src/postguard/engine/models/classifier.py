@@ -22,7 +22,9 @@ from postguard.engine.models.features import clean, terms
 
 MODEL_DIR = Path(__file__).resolve().parent / "language"
 TARGETS = ("individual", "group", "other")
-BATCH = 32
+# One text per call: the int8 model quantises activations with one scale for the whole input,
+# so in a batch a post's scores would depend on the posts beside it. A verdict must not.
+BATCH = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +159,6 @@ class LanguageModel:
                     target=None, by_model=False)
             else:
                 pending.append(index)
-        # Similar lengths together: less padding, so faster on a CPU.
-        pending.sort(key=lambda i: len(cleaned[i]))
         for start in range(0, len(pending), BATCH):
             chunk = pending[start:start + BATCH]
             for index, row in zip(chunk, self._run([cleaned[i] for i in chunk]), strict=True):
