@@ -22,7 +22,7 @@ run: setup
 	$(BIN)/postguard serve --demo
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks training
 	$(BIN)/mypy
 
 # The browser tests drive Debian's Chromium (tests/browser); installed here where missing.

@@ -11,12 +11,12 @@ import json
 from pathlib import Path
 
 import numpy as np
-from data import MISSING, Corpus
-from shared import terms
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, roc_auc_score
 
+from data import MISSING, Corpus
+from shared import terms
 
 GATE_HEADS = {"offensive": [("offensive", "offensive"), ("hatexplain", "toxic")],
               "hate": [("hate", "hate"), ("hatexplain", "hate")],

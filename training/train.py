@@ -19,12 +19,13 @@ import random
 import time
 from pathlib import Path
 
-import gate
 import numpy as np
 import torch
-from data import MISSING, TARGET_CLASSES, Corpus, Example, load
 from sklearn.metrics import f1_score, roc_auc_score
 from torch import nn
+
+import gate
+from data import MISSING, TARGET_CLASSES, Corpus, Example, load
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "postguard" / "engine" / "models" / "language"
@@ -141,7 +142,7 @@ def evaluate(model: nn.Module, tokenizer, corpus: Corpus, max_length: int) -> di
         report[f"{name}/{label_name}"] = {
             "macro_f1": round(f1, 4), "threshold": round(threshold, 3),
             "macro_f1_at_0.5": round(float(f1_score(labels, probs >= 0.5, average="macro")), 4),
-            "auc": round(float(roc_auc_score(labels, probs)), 4), "n": int(len(labels)),
+            "auc": round(float(roc_auc_score(labels, probs)), 4), "n": len(labels),
         }
     report["_logits"] = logits  # type: ignore[assignment]
     return report
