@@ -7,7 +7,8 @@ offensive, hate, targeted (insult aimed at someone), target (individual / group 
 negative. Checkpoints are chosen, thresholds set and scores calibrated on validation data only
 (TweetEval val splits and a held-back half of HateXplain's validation set); test splits are never
 read. The result is exported to ONNX, quantised to int8 per channel, and written with its
-tokenizer, calibration and the cheap gate model to src/postguard/engine/models/language/.
+tokenizer, calibration and the cascade's gate to src/postguard/engine/models/language/, with
+its model card.
 """
 
 from __future__ import annotations
@@ -283,7 +284,11 @@ def main() -> None:
         "selected": summary, "selection_score": round(score, 4), "history": history,
         "gate": gate_report}, indent=2) + "\n")
     import card
+    import distil_gate
 
+    # The shipped gate learns the transformer's own decisions, which it can do far better than
+    # the human labels (see distil_gate.py); the label-trained one above is kept in the report.
+    distil_gate.main(args.data, args.out)
     (args.out / "MODEL_CARD.md").write_text(card.render(args.out))
     print("selected:", json.dumps(summary, indent=2))
 

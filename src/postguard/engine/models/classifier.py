@@ -51,15 +51,18 @@ def _sigmoid(value: float) -> float:
 
 
 class Gate:
-    """Logistic regression over tf-idf terms (1 + log tf, l2-normalised), in plain Python."""
+    """Logistic regression over tf-idf terms (1 + log tf, l2-normalised), in plain Python.
 
-    HEADS = ("offensive", "hate", "negative")
+    Its one head ("any") estimates whether the transformer would put any head at 0.5 or more;
+    below its floor, the post is clean enough to skip the transformer (training/distil_gate.py).
+    """
 
     def __init__(self, spec: dict[str, Any]) -> None:
         self.idf: dict[str, float] = spec["idf"]
-        self.weights = {head: spec["heads"][head]["weights"] for head in self.HEADS}
-        self.bias = {head: float(spec["heads"][head]["bias"]) for head in self.HEADS}
-        self.floor = {head: float(spec["heads"][head]["floor"]) for head in self.HEADS}
+        self.heads = tuple(spec["heads"])
+        self.weights = {head: spec["heads"][head]["weights"] for head in self.heads}
+        self.bias = {head: float(spec["heads"][head]["bias"]) for head in self.heads}
+        self.floor = {head: float(spec["heads"][head]["floor"]) for head in self.heads}
 
     def probabilities(self, text: str) -> dict[str, float]:
         counts: dict[str, int] = {}
@@ -69,7 +72,7 @@ class Gate:
         vector = {term: (1.0 + math.log(n)) * self.idf[term] for term, n in counts.items()}
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         result = {}
-        for head in self.HEADS:
+        for head in self.heads:
             weights = self.weights[head]
             z = self.bias[head] + sum(weights.get(t, 0.0) * v for t, v in vector.items()) / norm
             result[head] = _sigmoid(z)
@@ -77,7 +80,7 @@ class Gate:
 
     def settles(self, probabilities: dict[str, float]) -> bool:
         """True when every head is below the floor under which the gate is sure enough."""
-        return all(probabilities[head] < self.floor[head] for head in self.HEADS)
+        return all(probabilities[head] < self.floor[head] for head in self.heads)
 
 
 class LanguageModel:
@@ -152,11 +155,12 @@ class LanguageModel:
         for index, text in enumerate(cleaned):
             gate = self.gate.probabilities(text)
             if self.gate.settles(gate):
-                # Below every floor: report the gate's own (low) estimates.
+                # Below the floor: each head gets the gate's own (low) estimate that any head
+                # would pass, which is an upper bound on what the transformer would say.
+                estimate = max(gate.values())
                 results[index] = HeadScores(
-                    offensive=gate["offensive"], hate=gate["hate"],
-                    targeted_insult=gate["offensive"], negative=gate["negative"],
-                    target=None, by_model=False)
+                    offensive=estimate, hate=estimate, targeted_insult=estimate,
+                    negative=estimate, target=None, by_model=False)
             else:
                 pending.append(index)
         for start in range(0, len(pending), BATCH):
