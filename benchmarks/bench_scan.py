@@ -208,7 +208,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     figures["p50_ms"] = statistics.median(found)
     figures["p95_ms"] = percentile(found, 0.95)
     figures["check_many"] = throughput(checker, posts)
-    figures["transformer_share"] = transformer_share(texts[: args.latency_posts])
+    figures["transformer_share"] = (transformer_share(texts[: args.latency_posts])
+                                    if args.classifiers == "on" else None)
 
     subset = texts[: args.baseline_posts]
     print(f"timing better-profanity and presidio-analyzer on {len(subset):,} posts...",

@@ -945,15 +945,16 @@ class LanguageDetector(Detector):
                 start, end, **(hit.data | {"term": quoted, "was": hit.kind})))
 
         if score >= OFFENSIVE_THRESHOLD:
-            offensive = self._offensive(doc, score, condemned, signals)
+            offensive = self._offensive(doc, score, condemned, signals, heads)
             if offensive is not None:
                 signals.append(offensive)
         if heads is not None:
             signals.extend(self._model_signals(doc, heads, condemned, signals))
         # The model judges the whole post, VADER its most negative clause too ("foul mood all
         # day, glad to be home"): either is enough.
-        negative = (self._model_negative(doc, heads) if heads is not None else None) \
-            or self._negative(doc)
+        negative = self._negative(doc)
+        if heads is not None and heads.negative >= OFFENSIVE_THRESHOLD:
+            negative = self._model_negative(doc, heads, negative)
         if negative is not None:
             signals.append(negative)
         doc.scores["threat"] = max((s.score for s in signals if s.kind == "language.threat"),
@@ -985,11 +986,9 @@ class LanguageDetector(Detector):
                     model=self.scorer.name, target=target, target_kind=heads.target))
         return found
 
-    def _model_negative(self, doc: Document, heads: HeadScores) -> Signal | None:
-        if heads.negative < OFFENSIVE_THRESHOLD:
-            return None
-        # The model judges the whole post; VADER, where it agrees, points at the sentence.
-        pointed = self._negative(doc)
+    def _model_negative(self, doc: Document, heads: HeadScores,
+                        pointed: Signal | None) -> Signal:
+        """The model judges the whole post; VADER, where it agrees, points at the sentence."""
         start, end = (pointed.start, pointed.end) if pointed is not None else _strip(
             doc.text, 0, len(doc.text))
         return self.signal(
@@ -1127,7 +1126,7 @@ class LanguageDetector(Detector):
     # The model, aimed at someone ----------------------------------------------------------
 
     def _offensive(self, doc: Document, score: float, condemned: list[Hit],
-                   signals: list[Signal]) -> Signal | None:
+                   signals: list[Signal], heads: HeadScores | None = None) -> Signal | None:
         if condemned:
             # Judge the post without the words it condemns; the reported score stays the
             # model's own.
@@ -1138,9 +1137,15 @@ class LanguageDetector(Detector):
             if score < OFFENSIVE_THRESHOLD:
                 return None
         # The target must be in the offensive sentence itself: in "What a shambles, absolute
-        # shite. Don't tell your mum..." the swearing is not aimed at "your mum".
+        # shite. Don't tell your mum..." the swearing is not aimed at "your mum". The trained
+        # classifiers have a head for exactly that (is it aimed at someone?), which saves
+        # scoring each sentence again.
         sentences = list(_sentences(doc.text))
-        if len(sentences) > 1:
+        if heads is not None:
+            if heads.targeted_insult < OFFENSIVE_THRESHOLD:
+                return None
+            start, end = _strip(doc.text, 0, len(doc.text))
+        elif len(sentences) > 1:
             scores = self.scorer.score_many([doc.text[a:b] for a, b in sentences])
             best = max(range(len(sentences)), key=scores.__getitem__)
             if scores[best] < OFFENSIVE_THRESHOLD:
