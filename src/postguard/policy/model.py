@@ -16,10 +16,18 @@ from postguard.policy.categories import CATEGORIES
 ACCOUNT = Literal["personal", "official"]
 ACTION = Literal["post", "comment", "message", "friend_request", "profile"]
 AUDIENCE = Literal["public", "friends", "direct"]
-REPORT_ROLES = (
-    "designated_safeguarding_lead", "head_teacher", "senior_manager", "line_manager",
-    "communications_team", "chair_of_governors", "hr", "police",
-)
+# Who a policy may say must be told, and how a finding names them to the person posting.
+REPORT_ROLE_WORDS = {
+    "designated_safeguarding_lead": "the designated safeguarding lead",
+    "head_teacher": "the head teacher",
+    "senior_manager": "a senior manager",
+    "line_manager": "your line manager",
+    "communications_team": "the communications team",
+    "chair_of_governors": "the chair of governors",
+    "hr": "HR",
+    "police": "the police",
+}
+REPORT_ROLES = tuple(REPORT_ROLE_WORDS)
 
 
 class Strict(BaseModel):

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from postguard.engine.checker import CheckResult, Finding
 from postguard.errors import PostGuardError
 from postguard.policy.loader import load_pack
+from postguard.policy.model import REPORT_ROLE_WORDS
 from postguard.school.model import School
 from postguard.web.checks.highlight import highlight, without_identifying_details
 
@@ -19,16 +20,7 @@ VERDICT_WORDS = {
     "breach": "This would break the policy. Change it before posting.",
     "serious": "This would be a serious breach. Do not post it; read who to tell below.",
 }
-REPORT_TO_WORDS = {
-    "designated_safeguarding_lead": "the designated safeguarding lead",
-    "head_teacher": "the head teacher",
-    "senior_manager": "a senior manager",
-    "line_manager": "your line manager",
-    "communications_team": "the communications team",
-    "chair_of_governors": "the chair of governors",
-    "hr": "HR",
-    "police": "the police",
-}
+REPORT_TO_WORDS = REPORT_ROLE_WORDS
 # The school roster's roles that answer to each reporting role, to name the actual people.
 ROSTER_ROLE = {
     "designated_safeguarding_lead": "designated_safeguarding_lead",

@@ -7,19 +7,11 @@ from django import template
 from postguard.errors import PostGuardError
 from postguard.policy.categories import CATEGORIES
 from postguard.policy.loader import load_pack
+from postguard.policy.model import REPORT_ROLE_WORDS
 
 register = template.Library()
 
-ROLE_WORDS = {
-    "designated_safeguarding_lead": "the designated safeguarding lead",
-    "head_teacher": "the head teacher",
-    "senior_manager": "a senior manager",
-    "line_manager": "your line manager",
-    "communications_team": "the communications team",
-    "chair_of_governors": "the chair of governors",
-    "hr": "HR",
-    "police": "the police",
-}
+ROLE_WORDS = REPORT_ROLE_WORDS
 SEVERITY_WORDS = {"advice": "Advice", "breach": "Breach", "serious": "Serious breach"}
 
 
