@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from postguard.engine.checker import Checker, CheckResult
-from postguard.engine.models.classifier import shared_model
+from postguard.engine.models.classifier import model_available, shared_model
 from postguard.engine.post import Post, post_from_dict
 from postguard.errors import Code, ErrorList, Location, PostGuardError
 from postguard.policy import loader
@@ -212,6 +212,9 @@ def count_lines(path: Path) -> int:
 # -- worker processes -------------------------------------------------------------------------
 
 _WORKER: ChunkChecker | None = None
+# A checker the parent built before forking: workers started by fork share it, ready at once,
+# instead of each building its own (name automata, lexicons, the model's gate).
+_INHERITED: Checker | None = None
 
 
 def _init_worker(setup: Setup, source: str, base_dir: Path | None, threads: int) -> None:
@@ -220,11 +223,12 @@ def _init_worker(setup: Setup, source: str, base_dir: Path | None, threads: int)
     # (it stops the pool), or each worker prints its own traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The cores are shared out between workers: N workers each running a model on every core
-    # would fight over them. A model inherited from the parent by fork is dropped for the same
-    # reason.
+    # would fight over them. The parent never opens the model's session, so setting this before
+    # the first post is enough, inherited model or not.
     os.environ["POSTGUARD_MODEL_THREADS"] = str(threads)
-    shared_model.cache_clear()
-    _WORKER = ChunkChecker(setup, source, base_dir)
+    if model_available():
+        shared_model().threads = threads
+    _WORKER = ChunkChecker(setup, source, base_dir, checker=_INHERITED)
 
 
 def _work(chunk: Chunk) -> list[tuple[str, str]]:
@@ -318,9 +322,16 @@ def scan_file(path: str | Path, setup: Setup, out: TextIO, *, workers: int = 1,
         for chunk in chunks:
             emit(local.check_chunk(chunk))
     else:
+        global _INHERITED
         threads = max(1, (os.cpu_count() or 1) // workers)
-        with _context().Pool(workers, initializer=_init_worker,
-                             initargs=(setup, label, base_dir, threads)) as pool:
-            for batch in _ordered(pool, chunks, window=workers * 4):
-                emit(batch)
+        context = _context()
+        if context.get_start_method() == "fork":
+            _INHERITED = checker or setup.checker()
+        try:
+            with context.Pool(workers, initializer=_init_worker,
+                              initargs=(setup, label, base_dir, threads)) as pool:
+                for batch in _ordered(pool, chunks, window=workers * 4):
+                    emit(batch)
+        finally:
+            _INHERITED = None
     return summary
