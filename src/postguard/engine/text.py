@@ -82,12 +82,3 @@ class Document:
             elif match.start() >= end:
                 return left, match.start()
         return left, len(self.text)
-
-    def window(self, start: int, end: int, words: int = 6) -> str:
-        """Lower-case text of up to ``words`` tokens either side of a span."""
-        tokens = self.tokens
-        before = [t for t in tokens if t.end <= start][-words:]
-        after = [t for t in tokens if t.start >= end][:words]
-        left = before[0].start if before else start
-        right = after[-1].end if after else end
-        return self.lower[left:right]

@@ -255,7 +255,3 @@ class School(Strict):
         """True or False when the author is on the roster; None when the author is unknown."""
         author = self.find(ref)
         return None if author is None else author.teaches
-
-    def roles_of(self, ref: str | None) -> tuple[str, ...]:
-        person = self.find(ref)
-        return person.roles if person else ()

@@ -92,7 +92,10 @@ class LanguageModel:
         self.columns: list[str] = config["columns"]
         self.max_length: int = config["max_length"]
         self.calibration: dict[str, dict[str, float]] = config["calibration"]
-        self.gate = Gate(json.loads((directory / "gate.json").read_text()))
+        # No gate yet while training distils one (training/distil_gate.py): every text then
+        # goes to the transformer.
+        gate_file = directory / "gate.json"
+        self.gate = Gate(json.loads(gate_file.read_text())) if gate_file.is_file() else None
         env_threads = os.environ.get("POSTGUARD_MODEL_THREADS")
         self.threads = threads or (int(env_threads) if env_threads else None)
         self._session: Any = None
@@ -148,21 +151,27 @@ class LanguageModel:
                           negative=self._calibrated("negative", at["negative"]),
                           target=target, by_model=True)
 
+    def _settled_estimate(self, text: str) -> float | None:
+        """The gate's estimate when it settles the text below its floor, else None. That
+        estimate (that any head would pass) is an upper bound on what the transformer would say,
+        so it stands as every head's score."""
+        if self.gate is None:
+            return None
+        probabilities = self.gate.probabilities(text)
+        return max(probabilities.values()) if self.gate.settles(probabilities) else None
+
     def score_many(self, texts: Sequence[str]) -> list[HeadScores]:
         cleaned = [clean(text) for text in texts]
         results: list[HeadScores | None] = [None] * len(texts)
         pending = []
         for index, text in enumerate(cleaned):
-            gate = self.gate.probabilities(text)
-            if self.gate.settles(gate):
-                # Below the floor: each head gets the gate's own (low) estimate that any head
-                # would pass, which is an upper bound on what the transformer would say.
-                estimate = max(gate.values())
+            estimate = self._settled_estimate(text)
+            if estimate is None:
+                pending.append(index)
+            else:
                 results[index] = HeadScores(
                     offensive=estimate, hate=estimate, targeted_insult=estimate,
                     negative=estimate, target=None, by_model=False)
-            else:
-                pending.append(index)
         for start in range(0, len(pending), BATCH):
             chunk = pending[start:start + BATCH]
             for index, row in zip(chunk, self._run([cleaned[i] for i in chunk]), strict=True):
