@@ -64,9 +64,11 @@ counts as much.
 {rows}
 
 The cascade's gate (logistic regression over word and word-pair tf-idf, trained to predict the
-transformer's own decision, `training/distil_gate.py`) passes a post to the transformer unless it
-is below a floor chosen to keep {recall:.0%} of the validation posts the transformer flags:
-{gate}. A post the gate settles gets the gate's estimate as every head's score.
+transformer's own decisions, `training/distil_gate.py`) has two heads. `abuse` passes a post to
+the transformer unless it is below a floor chosen to keep {recall:.0%} of the validation posts
+the transformer flags as offensive or hateful: {abuse}. A post it settles gets that estimate as
+its offensive, hate and insult score. `negative` stands in for the tone head on settled posts:
+{negative}.
 
 ## Known limits
 
@@ -91,10 +93,12 @@ def render(directory: Path = OUT) -> str:
         f"| {name} | {figures['macro_f1']:.3f} | {figures['macro_f1_at_0.5']:.3f} | "
         f"{figures['auc']:.3f} | {figures['n']:,} |"
         for name, figures in validation["selected"].items())
-    gate = "; ".join(
-        f"{head}: AUC {g.get('auc_against_teacher', g.get('auc', 0)):.3f}, "
-        f"{g['validation_passed_to_model']:.0%} of validation posts passed on"
-        for head, g in validation["gate"].items())
+    gate = validation["gate"]
+    abuse = (f"AUC {gate['abuse']['auc_against_teacher']:.3f} against the transformer, "
+             f"{gate['abuse']['validation_passed_to_model']:.0%} of validation posts passed on")
+    negative = (f"AUC {gate['negative']['auc_against_teacher']:.3f} against the tone head, "
+                f"agreeing with it on {gate['negative']['agreement_on_settled_posts']:.0%} of "
+                "the validation posts the gate settles")
     training = config["training"]
     settings = ", ".join(f"{key} {training[key]}" for key in
                          ("epochs", "batch_size", "lr", "max_length", "seed"))
@@ -102,7 +106,7 @@ def render(directory: Path = OUT) -> str:
         davidson=training.get("davidson_sample", "?"), settings=settings,
         examples=config["train_examples"], minutes=config["minutes"],
         machine=config.get("machine", "2 CPU cores (AMD EPYC), no GPU"), rows=rows,
-        recall=0.98, gate=gate)
+        recall=0.98, abuse=abuse, negative=negative)
 
 
 if __name__ == "__main__":

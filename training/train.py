@@ -199,11 +199,12 @@ def export(model: nn.Module, tokenizer, out: Path, max_length: int) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--epochs", type=float, default=2.0)
+    parser.add_argument("--epochs", type=float, default=3.0)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--max-length", type=int, default=64)
     parser.add_argument("--davidson-sample", type=int, default=9000)
+    parser.add_argument("--hatexplain-repeat", type=int, default=3)
     parser.add_argument("--evals-per-epoch", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, default=OUT)
@@ -217,7 +218,8 @@ def main() -> None:
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    corpus = load(args.data, davidson_sample=args.davidson_sample, seed=args.seed)
+    corpus = load(args.data, davidson_sample=args.davidson_sample, seed=args.seed,
+                  hatexplain_repeat=args.hatexplain_repeat)
     if args.limit:
         corpus.train = corpus.train[:args.limit]
     print(corpus.describe(), flush=True)
@@ -267,6 +269,8 @@ def main() -> None:
     score, report, state = best
     model.load_state_dict(state)
     args.out.mkdir(parents=True, exist_ok=True)
+    # The selected weights, so a later export (export.py) needs no retraining. Not shipped.
+    torch.save(state, args.out / "selected.pt")
     calib = calibration(report, corpus)
     export(model, tokenizer, args.out, args.max_length)
     tokenizer.backend_tokenizer.save(str(args.out / "tokenizer.json"))

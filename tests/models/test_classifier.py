@@ -23,8 +23,10 @@ needs_model = pytest.mark.skipif(not model_available(), reason="no trained model
 
 
 def tiny_gate(floor: float = 0.3) -> Gate:
-    heads = {"any": {"weights": {"idiot": 3.0, "you idiot": 1.0}, "bias": -1.0, "floor": floor}}
-    return Gate({"idf": {"idiot": 2.0, "you": 1.0, "you idiot": 3.0}, "heads": heads})
+    heads = {"abuse": {"weights": {"idiot": 3.0, "you idiot": 1.0}, "bias": -1.0, "floor": floor},
+             "negative": {"weights": {"awful": 4.0}, "bias": -1.0, "floor": None}}
+    return Gate({"idf": {"idiot": 2.0, "you": 1.0, "you idiot": 3.0, "awful": 2.0},
+                 "heads": heads})
 
 
 def test_text_is_cleaned_as_in_training() -> None:
@@ -40,13 +42,33 @@ def test_gate_probability_is_logistic_regression_over_normalised_tf_idf() -> Non
     vector = {"you": 1.0, "idiot": 2.0, "you idiot": 3.0}
     norm = math.sqrt(sum(v * v for v in vector.values()))
     expected = 1 / (1 + math.exp(-(-1.0 + (3.0 * 2.0 + 1.0 * 3.0) / norm)))
-    assert gate.probabilities("you idiot")["any"] == pytest.approx(expected)
+    assert gate.probabilities("you idiot")["abuse"] == pytest.approx(expected)
 
 
-def test_gate_settles_a_post_only_when_every_head_is_below_its_floor() -> None:
+def test_gate_settles_a_post_only_when_the_abuse_head_is_below_its_floor() -> None:
     gate = tiny_gate(floor=0.3)
     assert gate.settles(gate.probabilities("lovely walk today"))
     assert not gate.settles(gate.probabilities("you idiot"))
+
+
+def test_negative_tone_alone_does_not_send_a_post_to_the_transformer() -> None:
+    gate = tiny_gate(floor=0.3)
+    assert gate.probabilities("awful day")["negative"] > 0.5
+    assert gate.settles(gate.probabilities("awful day"))
+
+
+def test_a_settled_post_takes_its_tone_from_the_gates_negative_head() -> None:
+    settled = tiny_gate(floor=0.3).settled_scores("awful day")
+    assert settled is not None and not settled.by_model
+    assert settled.negative > 0.5
+    assert settled.offensive == settled.hate == settled.targeted_insult < 0.3
+
+
+def test_a_gate_without_a_tone_head_uses_its_abuse_estimate_for_tone() -> None:
+    gate = Gate({"idf": {"idiot": 2.0},
+                 "heads": {"any": {"weights": {"idiot": 3.0}, "bias": -1.0, "floor": 0.3}}})
+    settled = gate.settled_scores("lovely walk")
+    assert settled is not None and settled.negative == settled.offensive < 0.3
 
 
 @needs_model

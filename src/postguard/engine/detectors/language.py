@@ -991,9 +991,10 @@ class LanguageDetector(Detector):
         """The model judges the whole post; VADER, where it agrees, points at the sentence."""
         start, end = (pointed.start, pointed.end) if pointed is not None else _strip(
             doc.text, 0, len(doc.text))
+        judge = "tone model" if heads.by_model else "quick tone model (the cascade's gate)"
         return self.signal(
             "language.negative", heads.negative,
-            f"The tone model scores this {heads.negative:.2f} negative; this is mood, not abuse",
+            f"The {judge} scores this {heads.negative:.2f} negative; this is mood, not abuse",
             start, end, model=self.scorer.name)
 
     # Word lexicons ------------------------------------------------------------------------

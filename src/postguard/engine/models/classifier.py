@@ -53,8 +53,12 @@ def _sigmoid(value: float) -> float:
 class Gate:
     """Logistic regression over tf-idf terms (1 + log tf, l2-normalised), in plain Python.
 
-    Its one head ("any") estimates whether the transformer would put any head at 0.5 or more;
-    below its floor, the post is clean enough to skip the transformer (training/distil_gate.py).
+    Its heads are distilled from the transformer (training/distil_gate.py). A head with a
+    ``floor`` decides the cascade: below every such floor the post is clean enough to skip the
+    transformer. ``abuse`` estimates whether the transformer would put offensive or hate at 0.5
+    or more. ``negative``, which has no floor, estimates the transformer's tone head and stands
+    in for it on the posts the gate settles: tone alone is no reason to run the transformer,
+    because the engine also reads tone with VADER.
     """
 
     def __init__(self, spec: dict[str, Any]) -> None:
@@ -62,7 +66,8 @@ class Gate:
         self.heads = tuple(spec["heads"])
         self.weights = {head: spec["heads"][head]["weights"] for head in self.heads}
         self.bias = {head: float(spec["heads"][head]["bias"]) for head in self.heads}
-        self.floor = {head: float(spec["heads"][head]["floor"]) for head in self.heads}
+        self.floor = {head: float(spec["heads"][head]["floor"]) for head in self.heads
+                      if spec["heads"][head].get("floor") is not None}
 
     def probabilities(self, text: str) -> dict[str, float]:
         counts: dict[str, int] = {}
@@ -79,8 +84,23 @@ class Gate:
         return result
 
     def settles(self, probabilities: dict[str, float]) -> bool:
-        """True when every head is below the floor under which the gate is sure enough."""
-        return all(probabilities[head] < self.floor[head] for head in self.heads)
+        """True when every head with a floor is below it: the gate is sure enough."""
+        return all(probabilities[head] < floor for head, floor in self.floor.items())
+
+    def settled_scores(self, text: str) -> HeadScores | None:
+        """The gate's own scores when it settles the text, else None.
+
+        The abuse estimate (that the transformer would pass the post) is an upper bound on what
+        the transformer would say, so it stands as the offensive, hate and insult score; the
+        tone estimate stands as the negative score.
+        """
+        probabilities = self.probabilities(text)
+        if not self.settles(probabilities):
+            return None
+        abuse = max(probabilities[head] for head in self.floor)
+        return HeadScores(offensive=abuse, hate=abuse, targeted_insult=abuse,
+                          negative=probabilities.get("negative", abuse), target=None,
+                          by_model=False)
 
 
 class LanguageModel:
@@ -151,27 +171,16 @@ class LanguageModel:
                           negative=self._calibrated("negative", at["negative"]),
                           target=target, by_model=True)
 
-    def _settled_estimate(self, text: str) -> float | None:
-        """The gate's estimate when it settles the text below its floor, else None. That
-        estimate (that any head would pass) is an upper bound on what the transformer would say,
-        so it stands as every head's score."""
-        if self.gate is None:
-            return None
-        probabilities = self.gate.probabilities(text)
-        return max(probabilities.values()) if self.gate.settles(probabilities) else None
-
     def score_many(self, texts: Sequence[str]) -> list[HeadScores]:
         cleaned = [clean(text) for text in texts]
         results: list[HeadScores | None] = [None] * len(texts)
         pending = []
         for index, text in enumerate(cleaned):
-            estimate = self._settled_estimate(text)
-            if estimate is None:
+            settled = self.gate.settled_scores(text) if self.gate is not None else None
+            if settled is None:
                 pending.append(index)
             else:
-                results[index] = HeadScores(
-                    offensive=estimate, hate=estimate, targeted_insult=estimate,
-                    negative=estimate, target=None, by_model=False)
+                results[index] = settled
         for start in range(0, len(pending), BATCH):
             chunk = pending[start:start + BATCH]
             for index, row in zip(chunk, self._run([cleaned[i] for i in chunk]), strict=True):
