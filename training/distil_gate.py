@@ -1,6 +1,6 @@
 """Teach the cascade's gate to recognise the posts the transformer would pass as clean.
 
-    training/.venv/bin/python training/distil_gate.py      (train.py runs it at the end too)
+    training/.venv/bin/python training/distil_gate.py [MODEL_DIR]   (train.py runs it too)
 
 A gate fitted to the human labels was too unsure to settle many posts (96% went on to
 the transformer). This one learns the shipped transformer's own decisions on the training
@@ -114,4 +114,4 @@ def main(data: Path = ROOT.parent / "shared" / "data", out: Path = classifier.MO
 
 
 if __name__ == "__main__":
-    main()
+    main(out=Path(sys.argv[1]) if len(sys.argv) > 1 else classifier.MODEL_DIR)

@@ -285,10 +285,13 @@ def main() -> None:
     (args.out / "validation.json").write_text(json.dumps({
         "selected": summary, "selection_score": round(score, 4), "history": history,
     }, indent=2) + "\n")
+    import calibrate
     import card
     import distil_gate
 
-    # The cascade's gate learns the transformer's own decisions (see distil_gate.py).
+    # Calibrated on the quantised model's own logits; then the cascade's gate learns its
+    # calibrated decisions (see calibrate.py and distil_gate.py).
+    calibrate.main(args.out, corpus)
     distil_gate.main(args.data, args.out, corpus)
     (args.out / "MODEL_CARD.md").write_text(card.render(args.out))
     print("selected:", json.dumps(summary, indent=2))
