@@ -27,12 +27,11 @@ from typing import Any, TextIO
 from postguard.engine.checker import Checker, CheckResult
 from postguard.engine.models.classifier import model_available, shared_model
 from postguard.engine.post import Post, post_from_dict
-from postguard.errors import Code, ErrorList, Location, PostGuardError
+from postguard.errors import Code, Location, PostGuardError
 from postguard.policy import loader
 from postguard.policy.model import Pack
 from postguard.school.loader import load_school
 from postguard.school.model import School
-from postguard.yamlfile import load_yaml
 
 DEFAULT_BATCH_SIZE = 64
 # One chunk = (line number, raw bytes) pairs.
@@ -55,33 +54,11 @@ class Setup:
 
 
 def load_setup(school_path: str | Path) -> Setup:
-    """Read the school file and its pack; a mistake in the school names its file, line and field.
-
-    The pack loader cannot know which school file asked for a pack, so an unknown pack id or an
-    override of a rule the pack lacks is located here, in the school file that said it.
-    """
+    """Read the school file and its pack; a mistake in the school names its file, line and
+    field (see ``policy.loader.adopted_pack``)."""
     path = Path(school_path)
     school = load_school(path)
-    try:
-        pack = loader.load_pack(school.policy.pack)
-        loader.apply_overrides(pack, school.policy.overrides)
-    except ErrorList:
-        raise
-    except PostGuardError as error:
-        yaml_path = _school_field(error, school)
-        if yaml_path is None or error.location.file is not None:
-            raise
-        line = load_yaml(path).line_of(yaml_path)
-        raise error.at(file=str(path), line=line, field=".".join(yaml_path)) from None
-    return Setup(school, pack)
-
-
-def _school_field(error: PostGuardError, school: School) -> tuple[str, ...] | None:
-    if error.code is Code.E101 and error.details.get("pack") == school.policy.pack:
-        return ("policy", "pack")
-    if error.code is Code.E107:
-        return ("policy", "overrides", str(error.details.get("rule")))
-    return None
+    return Setup(school, loader.adopted_pack(school, path))
 
 
 @dataclass

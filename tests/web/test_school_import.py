@@ -53,6 +53,23 @@ def upload(client: Client, school: bytes, csvs: dict[str, bytes]) -> Any:
 # -- checking the files -------------------------------------------------------------------------
 
 
+def _demo_yaml_with(old: str, new: str) -> bytes:
+    text = (DEMO / "school.yaml").read_text()
+    assert old in text
+    return text.replace(old, new, 1).encode()
+
+
+def _line_of(text: bytes, needle: str) -> int:
+    return next(n for n, line in enumerate(text.decode().splitlines(), 1) if needle in line)
+
+
+def test_an_unknown_policy_pack_is_named_at_its_line_in_the_school_file() -> None:
+    school = _demo_yaml_with("pack: northumberland", "pack: atlantis")
+    [found] = problems(school_yaml=school)
+    assert (found["code"], found["file"], found["field"]) == ("E101", "school.yaml", "policy.pack")
+    assert found["line"] == _line_of(school, "pack: atlantis")
+
+
 def test_the_demo_school_s_files_make_the_same_school_as_the_command_line() -> None:
     school, csvs = demo_files()
     assert school_from_files("school.yaml", school, csvs) == load_demo_school()

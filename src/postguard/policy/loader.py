@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from postguard.errors import Code, Location, PostGuardError
+from postguard.errors import Code, ErrorList, Location, PostGuardError
 from postguard.policy.model import Pack, Procedures, Rule
-from postguard.school.model import RuleOverride
+from postguard.school.model import RuleOverride, School
 from postguard.yamlfile import LocatedYaml, load_yaml, validation_errors
 
 PACKS_DIR = Path(__file__).resolve().parent / "packs"
@@ -100,3 +100,34 @@ def apply_overrides(pack: Pack, overrides: Mapping[str, RuleOverride],
         elif override.enabled:
             rules.append(rule.model_copy(update={"severity": override.severity or rule.severity}))
     return pack.model_copy(update={"rules": tuple(rules)})
+
+
+def adopted_pack(school: School, school_file: Path | LocatedYaml) -> Pack:
+    """The pack a school adopted, once its overrides are known to name rules the pack has.
+
+    The overrides are checked, not applied: the checker applies them. The pack loader cannot
+    know which school file asked for a pack, so an unknown pack id or an override of a rule the
+    pack lacks is located here, in the school file that said it (read only then, when given as
+    a path).
+    """
+    try:
+        pack = load_pack(school.policy.pack)
+        apply_overrides(pack, school.policy.overrides)
+    except ErrorList:
+        raise
+    except PostGuardError as error:
+        yaml_path = _school_field(error, school)
+        if yaml_path is None or error.location.file is not None:
+            raise
+        source = school_file if isinstance(school_file, LocatedYaml) else load_yaml(school_file)
+        raise error.at(file=source.file, line=source.line_of(yaml_path),
+                       field=".".join(yaml_path)) from None
+    return pack
+
+
+def _school_field(error: PostGuardError, school: School) -> tuple[str, ...] | None:
+    if error.code is Code.E101 and error.details.get("pack") == school.policy.pack:
+        return ("policy", "pack")
+    if error.code is Code.E107:
+        return ("policy", "overrides", str(error.details.get("rule")))
+    return None

@@ -37,7 +37,7 @@ def school_from_files(yaml_name: str, yaml_bytes: bytes, csv_files: dict[str, by
             problems.extend(_problems_elsewhere(source, named, base))
             raise ErrorList(problems)
         school = loader.school_from_yaml(source, base)
-    _check_policy(school, source)
+    packs.adopted_pack(school, source)
     return school
 
 
@@ -110,21 +110,6 @@ def _problems_elsewhere(source: LocatedYaml, named: dict[str, str],
     except PostGuardError as error:
         return [error] if error.location.field else []
     return []
-
-
-def _check_policy(school: School, source: LocatedYaml) -> None:
-    """The adopted pack exists and the school's overrides name its rules (as `load_setup`)."""
-    try:
-        pack = packs.load_pack(school.policy.pack)
-        packs.apply_overrides(pack, school.policy.overrides)
-    except ErrorList:
-        raise
-    except PostGuardError as error:
-        path: tuple[str, ...] = ("policy", "pack")
-        if error.code is Code.E107:
-            path = ("policy", "overrides", str(error.details.get("rule", "")))
-        raise error.at(file=source.file, line=source.line_of(path),
-                       field=".".join(path)) from None
 
 
 def describe(error: PostGuardError) -> dict[str, object]:
