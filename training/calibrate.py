@@ -74,6 +74,8 @@ def main(directory: Path = classifier.MODEL_DIR, corpus: Corpus | None = None,
                 "macro_f1_at_own_best": round(own_f1, 4),
                 "auc": round(float(roc_auc_score(truth, probs)), 4), "n": len(truth),
             }
+    # The targeted head is judged on OLID level B, which has no validation split: kept raw.
+    calibration["targeted"] = {"temperature": 1.0, "shift": 0.0, "validation_macro_f1": None}
     config["calibration"] = calibration
     config_file.write_text(json.dumps(config, indent=2) + "\n")
     validation_file = directory / "validation.json"

@@ -137,10 +137,11 @@ def main() -> None:
                                           p.numel() for p in model.parameters()) / 1e6, 1)}
         valid = {set_name: embed(model, tokenizer, [ex.text for ex in examples])
                  for set_name, examples in corpus.validation.items() if set_name != "negative"}
+        train_vectors = {head: embed(model, tokenizer, [text for text, _ in rows])
+                         for head, rows in train.items()}
         for head, set_name, label in TASKS:
-            texts, labels = zip(*train[head], strict=True)
             probe = LogisticRegression(C=1.0, max_iter=3000)
-            probe.fit(embed(model, tokenizer, list(texts)), np.array(labels))
+            probe.fit(train_vectors[head], np.array([y for _, y in train[head]]))
             truth = np.array([ex.label(label) for ex in corpus.validation[set_name]])
             probs = probe.predict_proba(valid[set_name])[:, 1]
             _, f1 = best_threshold(truth, probs)

