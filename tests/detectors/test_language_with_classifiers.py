@@ -7,7 +7,13 @@ from collections.abc import Callable
 import pytest
 
 from postguard.engine.detectors.language import LanguageDetector, TrainedScorer
-from postguard.engine.models.classifier import HeadScores, model_available
+from postguard.engine.models.classifier import (
+    EARLY_EXIT,
+    GATE,
+    WHOLE_MODEL,
+    HeadScores,
+    model_available,
+)
 from postguard.engine.signals import Signal
 from postguard.engine.text import Document
 from postguard.school.model import School
@@ -82,12 +88,17 @@ def test_a_threat_scores_from_the_threat_lexicon(run: Callable) -> None:
     assert document.scores["threat"] >= 0.5
 
 
-def test_tone_the_gate_settled_says_it_came_from_the_gate(
+@pytest.mark.parametrize(("stage", "judge"), [
+    (GATE, "quick tone model (the cascade's gate)"),
+    (EARLY_EXIT, "tone model's first layers (the cascade's early exit)"),
+    (WHOLE_MODEL, "The tone model scores"),
+])
+def test_tone_says_which_stage_of_the_cascade_read_it(
         detector: LanguageDetector, doc: Callable[..., Document],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, stage: str, judge: str) -> None:
     settled = HeadScores(offensive=0.05, hate=0.05, targeted_insult=0.05, negative=0.8,
-                         target=None, by_model=False)
+                         target=None, stage=stage)
     monkeypatch.setattr(detector.scorer, "heads_many", lambda texts: [settled for _ in texts])
     signals = detector.detect(doc("Long week. Everything that could go wrong went wrong."))
     negative = [signal for signal in signals if signal.kind == "language.negative"]
-    assert negative and "quick tone model (the cascade's gate)" in negative[0].explanation
+    assert negative and judge in negative[0].explanation

@@ -11,15 +11,27 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from postguard.engine.models import classifier
-from postguard.engine.models.classifier import Gate, HeadScores, LanguageModel, model_available
+from postguard.engine.models.classifier import (
+    EARLY_EXIT,
+    GATE,
+    WHOLE_MODEL,
+    EarlyExit,
+    Gate,
+    HeadScores,
+    LanguageModel,
+    model_available,
+)
 from postguard.engine.models.features import clean, terms
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "language_sample.jsonl"
 needs_model = pytest.mark.skipif(not model_available(), reason="no trained model shipped")
+# Written for this project: the gate distrusts "kill", the encoder's lower layers see a bake sale.
+EARLY_EXIT_EXAMPLE = "Bake sale tomorrow: I am going to kill it with these lemon drizzle slices"
 
 
 def tiny_gate(floor: float = 0.3) -> Gate:
@@ -59,7 +71,7 @@ def test_negative_tone_alone_does_not_send_a_post_to_the_transformer() -> None:
 
 def test_a_settled_post_takes_its_tone_from_the_gates_negative_head() -> None:
     settled = tiny_gate(floor=0.3).settled_scores("awful day")
-    assert settled is not None and not settled.by_model
+    assert settled is not None and settled.stage == GATE and not settled.by_model
     assert settled.negative > 0.5
     assert settled.offensive == settled.hate == settled.targeted_insult < 0.3
 
@@ -90,22 +102,81 @@ def test_a_targeted_insult_needs_the_post_to_be_both_offensive_and_targeted() ->
     assert scores.offensive > 0.9 and scores.targeted_insult < 0.1 and scores.target is None
 
 
-@needs_model
-def test_the_cascade_sends_only_unsure_posts_to_the_transformer(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def tiny_exit(floor: float = 0.3) -> EarlyExit:
+    # Two features of the pooled lower layers: the first reads abuse, the second tone.
+    heads = {"abuse": {"weights": [4.0, 0.0], "bias": -2.0, "floor": floor},
+             "negative": {"weights": [0.0, 4.0], "bias": -2.0, "floor": None}}
+    return EarlyExit({"hidden": "layer.2", "heads": heads})
+
+
+def test_the_early_exit_stops_a_post_only_when_its_abuse_head_is_below_the_floor() -> None:
+    early_exit = tiny_exit(floor=0.3)
+    assert early_exit.settled_scores(np.array([0.0, 0.0], dtype=np.float32)) is not None
+    assert early_exit.settled_scores(np.array([1.0, 0.0], dtype=np.float32)) is None
+
+
+def test_a_post_stopped_early_takes_its_tone_from_the_exits_negative_head() -> None:
+    settled = tiny_exit(floor=0.3).settled_scores(np.array([0.0, 1.0], dtype=np.float32))
+    assert settled is not None and settled.stage == EARLY_EXIT and not settled.by_model
+    assert settled.negative == pytest.approx(1 / (1 + math.exp(-2.0)))
+    assert settled.offensive == settled.hate == settled.targeted_insult < 0.3
+
+
+@pytest.fixture
+def stages(monkeypatch: pytest.MonkeyPatch) -> tuple[LanguageModel, list[str], list[str]]:
+    """The shipped model, with the texts that reached the lower layers and the upper layers."""
     model = LanguageModel()
-    seen: list[str] = []
-    original = model._run
+    lower_seen: list[str] = []
+    upper_seen: list[str] = []
+    lower_half, upper_half = model._lower_half, model._upper_half
 
-    def spy(texts: list[str]) -> list[list[float]]:
-        seen.extend(texts)
-        return original(texts)
+    def lower_spy(text: str) -> tuple[dict[str, object], object]:
+        lower_seen.append(text)
+        return lower_half(text)
 
-    monkeypatch.setattr(model, "_run", spy)
-    results = model.score_many(["Lovely walk by the river this morning",
-                                "@user you are a useless idiot"])
-    assert "@user you are a useless idiot" in seen
-    assert [r.by_model for r in results][1] is True
+    def upper_spy(lower: dict[str, object], mask: object) -> list[float]:
+        upper_seen.append(lower_seen[-1])
+        return upper_half(lower, mask)
+
+    monkeypatch.setattr(model, "_lower_half", lower_spy)
+    monkeypatch.setattr(model, "_upper_half", upper_spy)
+    return model, lower_seen, upper_seen
+
+
+@needs_model
+def test_the_gate_keeps_a_clearly_clean_post_out_of_the_transformer(
+        stages: tuple[LanguageModel, list[str], list[str]]) -> None:
+    model, lower_seen, _ = stages
+    (scores,) = model.score_many(["Congratulations to our Year 5 choir on a wonderful concert"])
+    assert scores.stage == GATE and lower_seen == []
+
+
+@needs_model
+def test_an_insult_goes_through_the_whole_transformer(
+        stages: tuple[LanguageModel, list[str], list[str]]) -> None:
+    model, _, upper_seen = stages
+    (scores,) = model.score_many(["@user you are a useless idiot"])
+    assert scores.stage == WHOLE_MODEL and upper_seen == ["@user you are a useless idiot"]
+    assert scores.offensive >= 0.5
+
+
+@needs_model
+def test_a_post_the_gate_distrusts_but_the_lower_layers_find_clean_stops_early(
+        stages: tuple[LanguageModel, list[str], list[str]]) -> None:
+    model, lower_seen, upper_seen = stages
+    text = EARLY_EXIT_EXAMPLE
+    (scores,) = model.score_many([text])
+    assert lower_seen == [text] and upper_seen == []
+    assert scores.stage == EARLY_EXIT and scores.offensive < 0.5
+
+
+@needs_model
+def test_the_two_halves_give_the_whole_models_logits_for_every_stage_of_a_post() -> None:
+    model = LanguageModel()
+    text = clean(EARLY_EXIT_EXAMPLE)
+    pooled, logits = model.run_halves(text)
+    assert logits == model._run([text])[0]
+    assert pooled.shape == (len(model.early_exit.weights["abuse"]),)  # type: ignore[union-attr]
 
 
 def _sample() -> list[dict[str, object]]:

@@ -40,6 +40,9 @@ import yaml
 
 from postguard.engine.detector import Detector
 from postguard.engine.models.classifier import (
+    EARLY_EXIT,
+    GATE,
+    WHOLE_MODEL,
     HeadScores,
     LanguageModel,
     model_available,
@@ -53,6 +56,12 @@ if TYPE_CHECKING:
     from postguard.school.model import School
 
 LEXICONS = Path(__file__).resolve().parent.parent / "lexicons"
+# Who read the tone, by the cascade stage that settled the post (classifier.py).
+TONE_JUDGES = {
+    WHOLE_MODEL: "tone model",
+    EARLY_EXIT: "tone model's first layers (the cascade's early exit)",
+    GATE: "quick tone model (the cascade's gate)",
+}
 
 # The Equality Act 2010's protected characteristics, as a head teacher would read them.
 CHARACTERISTICS: dict[str, str] = {
@@ -991,7 +1000,7 @@ class LanguageDetector(Detector):
         """The model judges the whole post; VADER, where it agrees, points at the sentence."""
         start, end = (pointed.start, pointed.end) if pointed is not None else _strip(
             doc.text, 0, len(doc.text))
-        judge = "tone model" if heads.by_model else "quick tone model (the cascade's gate)"
+        judge = TONE_JUDGES[heads.stage]
         return self.signal(
             "language.negative", heads.negative,
             f"The {judge} scores this {heads.negative:.2f} negative; this is mood, not abuse",

@@ -1,9 +1,11 @@
-"""The trained language classifiers: one ONNX encoder with five heads, behind a cheap gate.
+"""The trained language classifiers: one ONNX encoder with five heads, in a three-stage cascade.
 
-A cascade keeps checking fast on a laptop's CPU: a linear model over words (the gate) settles
-the posts that are clearly clean, and only the rest go through the transformer. Every head's
-probability is calibrated so that 0.5 is that head's decision threshold (see config.json). The
-artefacts live beside this file in ``language/`` and are written by ``training/train.py``.
+A cascade keeps checking fast on a laptop's CPU. A linear model over words (the gate) settles the
+posts that are clearly clean. The rest go into the encoder, cut in two: after its lower layers,
+linear heads over their output (the early exit) settle the posts those layers already find
+clean, and only the rest go on through the upper layers to the heads. Every head's probability
+is calibrated so that 0.5 is that head's decision threshold (see config.json). The artefacts live
+beside this file in ``language/`` and are written by ``training/train.py``.
 """
 
 from __future__ import annotations
@@ -22,23 +24,25 @@ from postguard.engine.models.features import clean, terms
 
 MODEL_DIR = Path(__file__).resolve().parent / "language"
 TARGETS = ("individual", "group", "other")
-# One text per call: the int8 model quantises activations with one scale for the whole input,
-# so in a batch a post's scores would depend on the posts beside it. A verdict must not. Nor
-# would batching pay on a CPU: the encoder is compute-bound, and batches of 4 and 16 posts of 64
-# tokens cost 14.4 ms a post against 13.4 ms one at a time (AMD EPYC, one thread, 2026-11-21).
-BATCH = 1
+# Which stage of the cascade gave a post its scores.
+GATE, EARLY_EXIT, WHOLE_MODEL = "gate", "early exit", "whole model"
 
 
 @dataclass(frozen=True, slots=True)
 class HeadScores:
-    """Calibrated probabilities for one text; ``by_model`` is False when the gate settled it."""
+    """Calibrated probabilities for one text, and the cascade ``stage`` that gave them."""
 
     offensive: float
     hate: float
     targeted_insult: float
     negative: float
     target: str | None
-    by_model: bool
+    stage: str
+
+    @property
+    def by_model(self) -> bool:
+        """True when the text went through the whole transformer."""
+        return self.stage == WHOLE_MODEL
 
     def as_scores(self) -> dict[str, float]:
         return {"offensive": self.offensive, "hate": self.hate,
@@ -108,11 +112,54 @@ class Gate:
         negative = (self._probability("negative", vector, norm) if "negative" in self.weights
                     else abuse)
         return HeadScores(offensive=abuse, hate=abuse, targeted_insult=abuse, negative=negative,
-                          target=None, by_model=False)
+                          target=None, stage=GATE)
+
+
+class EarlyExit:
+    """Linear heads over the encoder's lower layers, pooled: the cascade's second stage.
+
+    Distilled from the whole model's decisions (training/early_exit.py), as the gate is, but
+    reading the lower layers' view of the post instead of its words. ``abuse`` estimates whether
+    the whole model would put offensive or hate at 0.5 or more; below its floor the post stops
+    here, and ``negative`` stands in for the tone head.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        import numpy as np
+
+        heads = spec["heads"]
+        self.hidden: str = spec["hidden"]
+        self.weights = {head: np.array(heads[head]["weights"], dtype=np.float32)
+                        for head in ("abuse", "negative")}
+        self.bias = {head: float(heads[head]["bias"]) for head in ("abuse", "negative")}
+        self.floor = float(heads["abuse"]["floor"])
+
+    def probability(self, head: str, pooled: Any) -> float:
+        return _sigmoid(float(pooled @ self.weights[head]) + self.bias[head])
+
+    def settled_scores(self, pooled: Any) -> HeadScores | None:
+        """Scores for a post the lower layers find clean enough, else None."""
+        abuse = self.probability("abuse", pooled)
+        if abuse >= self.floor:
+            return None
+        return HeadScores(offensive=abuse, hate=abuse, targeted_insult=abuse,
+                          negative=self.probability("negative", pooled), target=None,
+                          stage=EARLY_EXIT)
+
+
+def _optional(spec_file: Path) -> dict[str, Any] | None:
+    return json.loads(spec_file.read_text()) if spec_file.is_file() else None
 
 
 class LanguageModel:
-    """Scores texts with the cascade. Thread-safe; the ONNX session loads on first use."""
+    """Scores texts with the cascade. Thread-safe; the ONNX sessions load on first use.
+
+    One text per encoder call: the int8 model quantises activations with one scale for the
+    whole input, so in a batch a post's scores would depend on the posts beside it, and a
+    verdict must not. Nor would batching pay on a CPU: the encoder is compute-bound, and batches
+    of 4 and 16 posts of 64 tokens cost 14.4 ms a post against 13.4 ms one at a time (AMD EPYC,
+    one thread, 2026-11-21).
+    """
 
     def __init__(self, directory: Path = MODEL_DIR, threads: int | None = None) -> None:
         self.directory = directory
@@ -120,13 +167,17 @@ class LanguageModel:
         self.columns: list[str] = config["columns"]
         self.max_length: int = config["max_length"]
         self.calibration: dict[str, dict[str, float]] = config["calibration"]
-        # No gate yet while training distils one (training/distil_gate.py): every text then
-        # goes to the transformer.
-        gate_file = directory / "gate.json"
-        self.gate = Gate(json.loads(gate_file.read_text())) if gate_file.is_file() else None
+        self.hidden: str = config["split"]["hidden"]
+        # Training writes the model first, then distils the gate and the early exit from it:
+        # until then every text goes through the whole model.
+        gate = _optional(directory / "gate.json")
+        self.gate = Gate(gate) if gate is not None else None
+        early_exit = _optional(directory / "exit.json")
+        self.early_exit = EarlyExit(early_exit) if early_exit is not None else None
         env_threads = os.environ.get("POSTGUARD_MODEL_THREADS")
         self.threads = threads or (int(env_threads) if env_threads else None)
-        self._session: Any = None
+        self._lower: Any = None
+        self._upper: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
 
@@ -141,28 +192,54 @@ class LanguageModel:
             options.intra_op_num_threads = self.threads
             options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(
-            str(self.directory / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self._upper = onnxruntime.InferenceSession(
+            str(self.directory / "upper.onnx"), options, providers=["CPUExecutionProvider"])
         tokenizer = Tokenizer.from_file(str(self.directory / "tokenizer.json"))
         tokenizer.enable_truncation(max_length=self.max_length)
-        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        tokenizer.no_padding()
         self._tokenizer = tokenizer
+        # Last: the other threads wait on the lock only until this one is set.
+        self._lower = onnxruntime.InferenceSession(
+            str(self.directory / "lower.onnx"), options, providers=["CPUExecutionProvider"])
 
     def _calibrated(self, head: str, logit: float) -> float:
         calibration = self.calibration[head]
         return _sigmoid(logit / calibration["temperature"] - calibration["shift"])
 
-    def _run(self, texts: list[str]) -> list[list[float]]:
+    def _lower_half(self, text: str) -> tuple[dict[str, Any], Any]:
+        """The lower layers' outputs for one text, and its attention mask."""
         import numpy as np
 
-        with self._lock:
-            if self._session is None:
-                self._load()
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        (logits,) = self._session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
-        return [list(map(float, row)) for row in logits]
+        if self._lower is None:
+            with self._lock:
+                if self._lower is None:
+                    self._load()
+        encoding = self._tokenizer.encode(text)
+        ids = np.array([encoding.ids], dtype=np.int64)
+        mask = np.array([encoding.attention_mask], dtype=np.int64)
+        names = [output.name for output in self._lower.get_outputs()]
+        outputs = self._lower.run(names, {"input_ids": ids, "attention_mask": mask})
+        return dict(zip(names, outputs, strict=True)), mask
+
+    def _pooled(self, lower: dict[str, Any], mask: Any) -> Any:
+        """Mean of the lower layers' token states, as the heads pool the upper layers'."""
+        states = lower[self.hidden][0]
+        weights = mask[0].astype(states.dtype)
+        return (states * weights[:, None]).sum(axis=0) / max(1.0, float(weights.sum()))
+
+    def _upper_half(self, lower: dict[str, Any], mask: Any) -> list[float]:
+        feeds = {**lower, "attention_mask": mask}
+        (logits,) = self._upper.run(["logits"], feeds)
+        return [float(value) for value in logits[0]]
+
+    def _run(self, texts: Sequence[str]) -> list[list[float]]:
+        """Raw logits of the whole model, one text at a time (training calibrates on these)."""
+        return [self._upper_half(*self._lower_half(text)) for text in texts]
+
+    def run_halves(self, text: str) -> tuple[Any, list[float]]:
+        """The lower layers' pooled output and the whole model's logits (training only)."""
+        lower, mask = self._lower_half(text)
+        return self._pooled(lower, mask), self._upper_half(lower, mask)
 
     def _from_logits(self, row: list[float]) -> HeadScores:
         at = {name: row[i] for i, name in enumerate(self.columns)}
@@ -177,28 +254,28 @@ class LanguageModel:
         return HeadScores(offensive=offensive, hate=self._calibrated("hate", at["hate"]),
                           targeted_insult=targeted_insult,
                           negative=self._calibrated("negative", at["negative"]),
-                          target=target, by_model=True)
+                          target=target, stage=WHOLE_MODEL)
+
+    def score(self, text: str) -> HeadScores:
+        text = clean(text)
+        settled = self.gate.settled_scores(text) if self.gate is not None else None
+        if settled is not None:
+            return settled
+        lower, mask = self._lower_half(text)
+        if self.early_exit is not None:
+            settled = self.early_exit.settled_scores(self._pooled(lower, mask))
+            if settled is not None:
+                return settled
+        return self._from_logits(self._upper_half(lower, mask))
 
     def score_many(self, texts: Sequence[str]) -> list[HeadScores]:
-        cleaned = [clean(text) for text in texts]
-        results: list[HeadScores | None] = [None] * len(texts)
-        pending = []
-        for index, text in enumerate(cleaned):
-            settled = self.gate.settled_scores(text) if self.gate is not None else None
-            if settled is None:
-                pending.append(index)
-            else:
-                results[index] = settled
-        for start in range(0, len(pending), BATCH):
-            chunk = pending[start:start + BATCH]
-            for index, row in zip(chunk, self._run([cleaned[i] for i in chunk]), strict=True):
-                results[index] = self._from_logits(row)
-        return [result for result in results if result is not None]
+        return [self.score(text) for text in texts]
 
 
 def model_available(directory: Path = MODEL_DIR) -> bool:
     return all((directory / name).is_file()
-               for name in ("model.onnx", "tokenizer.json", "config.json", "gate.json"))
+               for name in ("lower.onnx", "upper.onnx", "tokenizer.json", "config.json",
+                            "gate.json", "exit.json"))
 
 
 @cache
