@@ -68,6 +68,23 @@ class Corpus:
         return "\n".join(lines)
 
 
+def _davidson(root: Path, rng: random.Random) -> list[Example]:
+    """Davidson et al.'s tweets, shuffled by ``rng``."""
+    with (root / "davidson" / "labeled_data.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rng.shuffle(rows)
+    return [Example(clean(row["tweet"]), "davidson",
+                    {"offensive": int(int(row["class"]) in (0, 1)),
+                     "hate": int(int(row["class"]) == 0)}) for row in rows]
+
+
+def davidson_unseen(root: Path, davidson_sample: int = 9000, seed: int = 13,
+                    size: int = 3000) -> list[Example]:
+    """Davidson tweets that ``load`` with the same sample and seed never trains on."""
+    rng = random.Random(seed)
+    return _davidson(root, rng)[davidson_sample:davidson_sample + size]
+
+
 def load(root: Path, davidson_sample: int = 9000, seed: int = 13,
          hatexplain_repeat: int = 3) -> Corpus:
     """The training table and the validation sets.
@@ -99,13 +116,7 @@ def load(root: Path, davidson_sample: int = 9000, seed: int = 13,
             train.append(Example(text, "olid-bc", labels))
 
     # Davidson: hate, offensive, neither. A sample, so its slang does not swamp the others.
-    with (root / "davidson" / "labeled_data.csv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    rng.shuffle(rows)
-    for row in rows[:davidson_sample]:
-        kind = int(row["class"])
-        train.append(Example(clean(row["tweet"]), "davidson",
-                             {"offensive": int(kind in (0, 1)), "hate": int(kind == 0)}))
+    train.extend(_davidson(root, rng)[:davidson_sample])
 
     # Hate: TweetEval (HatEval 2019, against immigrants and women).
     for text, label in tweeteval(root, "hate", "train"):

@@ -37,17 +37,58 @@ from postguard.engine.models import classifier  # noqa: E402
 RECALL = 0.98
 
 
+def decisions(scores: classifier.HeadScores) -> dict[str, int]:
+    """What a cascade stage learns from the whole model: does it put offensive or hate at 0.5
+    or more (abuse), and tone at 0.5 or more (negative)?"""
+    return {"abuse": int(max(scores.offensive, scores.hate) >= 0.5),
+            "negative": int(scores.negative >= 0.5)}
+
+
+def floor_for_recall(probabilities: np.ndarray, teacher: np.ndarray, recall: float) -> float:
+    """The lowest score that still keeps ``recall`` of the teacher's positives at or above it."""
+    positives = np.sort(probabilities[teacher == 1])
+    return float(positives[int((1 - recall) * len(positives))])
+
+
+def stage_report(probabilities: dict[str, np.ndarray], teacher: dict[str, np.ndarray],
+                 floor: float, recall: float) -> dict:
+    """How well a stage's heads follow the teacher on validation posts, and how many it settles
+    (those with ``abuse`` below the floor)."""
+    settled = probabilities["abuse"] < floor
+    report: dict = {"validation_posts": len(settled)}
+    for head in ("abuse", "negative"):
+        report[head] = {
+            "teacher_positive_share": round(float(teacher[head].mean()), 3),
+            "auc_against_teacher": round(float(roc_auc_score(teacher[head],
+                                                             probabilities[head])), 4),
+        }
+    report["abuse"].update({"floor": round(floor, 4), "recall_of_teacher_positives": recall,
+                            "settled": round(float(settled.mean()), 3)})
+    # Where tone matters: on the posts the stage settles, how often it agrees with the teacher.
+    report["negative"]["agreement_on_settled_posts"] = round(float(np.mean(
+        (probabilities["negative"][settled] >= 0.5) == (teacher["negative"][settled] == 1))), 4)
+    return report
+
+
+def write_stage(out: Path, file_name: str, spec: dict, report_key: str, report: dict) -> None:
+    """A cascade stage's spec beside the model, and its figures in validation.json."""
+    (out / file_name).write_text(json.dumps(spec, separators=(",", ":")))
+    validation = json.loads((out / "validation.json").read_text())
+    validation[report_key] = report
+    (out / "validation.json").write_text(json.dumps(validation, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+
+
 def teacher_decisions(model: classifier.LanguageModel, texts: list[str]) -> dict[str, np.ndarray]:
-    """Per gate head, 1 where the transformer reaches 0.5 (abuse: offensive or hate)."""
-    abuse, negative = [], []
+    """Per gate head, 1 where the transformer reaches 0.5 (see ``decisions``)."""
+    found: dict[str, list[int]] = {"abuse": [], "negative": []}
     for start in range(0, len(texts), 256):
         rows = model._run([classifier.clean(t) for t in texts[start:start + 256]])
         for row in rows:
-            scores = model._from_logits(row)
-            abuse.append(int(max(scores.offensive, scores.hate) >= 0.5))
-            negative.append(int(scores.negative >= 0.5))
+            for head, decision in decisions(model._from_logits(row)).items():
+                found[head].append(decision)
         print(f"teacher {start + len(rows)}/{len(texts)}", flush=True)
-    return {"abuse": np.array(abuse), "negative": np.array(negative)}
+    return {head: np.array(values) for head, values in found.items()}
 
 
 def fit_head(x_train, y_train: np.ndarray) -> LogisticRegression:
@@ -71,28 +112,8 @@ def main(data: Path = ROOT.parent / "shared" / "data", out: Path = classifier.MO
     x_valid = vectorizer.transform(valid_texts)
     heads = {name: fit_head(x_train, y_train[name]) for name in ("abuse", "negative")}
     probs = {name: head.predict_proba(x_valid)[:, 1] for name, head in heads.items()}
-    positives = np.sort(probs["abuse"][y_valid["abuse"] == 1])
-    floor = float(positives[int((1 - RECALL) * len(positives))])
-    passed = probs["abuse"] >= floor
-    settled = ~passed
-    report = {
-        "abuse": {
-            "teacher_positive_share": round(float(y_valid["abuse"].mean()), 3),
-            "auc_against_teacher": round(float(roc_auc_score(y_valid["abuse"], probs["abuse"])),
-                                         4),
-            "floor": round(floor, 4),
-            "recall_of_teacher_positives": RECALL,
-            "validation_passed_to_model": round(float(passed.mean()), 3),
-        },
-        "negative": {
-            "teacher_positive_share": round(float(y_valid["negative"].mean()), 3),
-            "auc_against_teacher": round(float(roc_auc_score(y_valid["negative"],
-                                                             probs["negative"])), 4),
-            # Where it matters: on the posts the gate settles, how often it agrees.
-            "agreement_on_settled_posts": round(float(np.mean(
-                (probs["negative"][settled] >= 0.5) == (y_valid["negative"][settled] == 1))), 4),
-        },
-    }
+    floor = floor_for_recall(probs["abuse"], y_valid["abuse"], RECALL)
+    report = stage_report(probs, y_valid, floor, RECALL)
     vocabulary = vectorizer.vocabulary_
 
     def spec_of(head: LogisticRegression, floor: float | None) -> dict:
@@ -105,11 +126,7 @@ def main(data: Path = ROOT.parent / "shared" / "data", out: Path = classifier.MO
                     for term, column in vocabulary.items()},
             "heads": {"abuse": spec_of(heads["abuse"], floor),
                       "negative": spec_of(heads["negative"], None)}}
-    (out / "gate.json").write_text(json.dumps(spec, separators=(",", ":")))
-    validation = json.loads((out / "validation.json").read_text())
-    validation["gate"] = report
-    (out / "validation.json").write_text(json.dumps(validation, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    write_stage(out, "gate.json", spec, "gate", report)
     return report
 
 

