@@ -128,7 +128,6 @@ class EarlyExit:
         import numpy as np
 
         heads = spec["heads"]
-        self.hidden: str = spec["hidden"]
         self.weights = {head: np.array(heads[head]["weights"], dtype=np.float32)
                         for head in ("abuse", "negative")}
         self.bias = {head: float(heads[head]["bias"]) for head in ("abuse", "negative")}
