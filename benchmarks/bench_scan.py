@@ -8,7 +8,7 @@ Measured on the same generated posts (benchmarks/posts.py, fixed seed):
 - ``postguard scan`` run as a real command (a subprocess, start-up included) with one and two
   worker processes, in posts per second;
 - in-process ``Checker.check`` latency, p50 and p95, after a warm-up, and ``check_many``
-  throughput;
+  throughput, with the cascade's early exit and again without it;
 - better-profanity's ``contains_profanity`` and presidio-analyzer's ``AnalyzerEngine`` (offline,
   on the installed spaCy model) over a subset, in posts per second; PostGuard's single-process
   rate is given as a multiple of each.
@@ -87,6 +87,21 @@ def cascade_shares(texts: Sequence[str]) -> dict[str, float] | None:
         return None
     stages = Counter(scores.stage for scores in shared_model().score_many(list(texts)))
     return {stage: count / len(texts) for stage, count in stages.items()}
+
+
+def throughput_without_early_exit(checker: Checker, posts: Sequence[Post]) -> float | None:
+    """``check_many`` again with the cascade's early exit switched off, in the same process:
+    what the exit is worth, measured beside the figure with it."""
+    from postguard.engine.models.classifier import model_available, shared_model
+
+    if not model_available():
+        return None
+    model = shared_model()
+    early_exit, model.early_exit = model.early_exit, None
+    try:
+        return throughput(checker, posts)
+    finally:
+        model.early_exit = early_exit
 
 
 def cascade_row(shares: dict[str, float] | None) -> str:
@@ -217,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     figures["p50_ms"] = statistics.median(found)
     figures["p95_ms"] = percentile(found, 0.95)
     figures["check_many"] = throughput(checker, posts)
+    figures["check_many_without_exit"] = (throughput_without_early_exit(checker, posts)
+                                          if args.classifiers == "on" else None)
     shares = cascade_shares(texts[: args.latency_posts]) if args.classifiers == "on" else None
     figures["transformer_share"] = None if shares is None else 1 - shares.get(GATE, 0.0)
     figures["whole_transformer_share"] = None if shares is None else shares.get(WHOLE_MODEL, 0.0)
@@ -245,6 +262,9 @@ def main(argv: Sequence[str] | None = None) -> None:
          f"≤ {p50_target:.0f} ms {'✓' if p50 <= p50_target else '✗'}"),
         ("`Checker.check` latency p95", f"{figures['p95_ms']:.2f} ms", ""),
         ("`Checker.check_many` (1 process, batches of 64)", f"{ours:,.0f} posts/s", ""),
+        ("the same without the cascade's early exit",
+         "no classifiers" if figures["check_many_without_exit"] is None
+         else f"{figures['check_many_without_exit']:,.0f} posts/s", ""),
         ("largest process (scan or a worker), resident memory",
          f"{figures['rss_mb']:,.0f} MB",
          f"≤ {RSS_TARGET_MB:,.0f} MB {'✓' if (figures['rss_mb'] or 0) <= RSS_TARGET_MB else '✗'}"),

@@ -20,6 +20,7 @@ in an innocent sentence), and the encoder's third layer already knows. So:
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -47,7 +48,9 @@ def split(directory: Path, layers: int = LAYERS) -> None:
     whole = directory / "model.onnx"
     model = onnx.shape_inference.infer_shapes(onnx.load(str(whole)))
     hidden = f"/encoder/encoder/layer.{layers - 1}/output/LayerNorm/LayerNormalization_output_0"
-    upper_layers = tuple(f"/encoder/encoder/layer.{n}/" for n in range(layers, 12))
+    depth = len({match.group(1) for node in model.graph.node
+                 if (match := re.match(r"/encoder/encoder/layer\.(\d+)/", node.name))})
+    upper_layers = tuple(f"/encoder/encoder/layer.{n}/" for n in range(layers, depth))
     producer = {output: node for node in model.graph.node for output in node.output}
     constants = {init.name for init in model.graph.initializer}
     # The upper layers read the hidden state and the attention bias the lower half built from

@@ -72,16 +72,9 @@ def test_negative_tone_alone_does_not_send_a_post_to_the_transformer() -> None:
 
 def test_a_settled_post_takes_its_tone_from_the_gates_negative_head() -> None:
     settled = tiny_gate(floor=0.3).settled_scores("awful day")
-    assert settled is not None and settled.stage == GATE and not settled.by_model
+    assert settled is not None and settled.stage == GATE
     assert settled.negative > 0.5
     assert settled.offensive == settled.hate == settled.targeted_insult < 0.3
-
-
-def test_a_gate_without_a_tone_head_uses_its_abuse_estimate_for_tone() -> None:
-    gate = Gate({"idf": {"idiot": 2.0},
-                 "heads": {"any": {"weights": {"idiot": 3.0}, "bias": -1.0, "floor": 0.3}}})
-    settled = gate.settled_scores("lovely walk")
-    assert settled is not None and settled.negative == settled.offensive < 0.3
 
 
 @needs_model
@@ -118,7 +111,7 @@ def test_the_early_exit_stops_a_post_only_when_its_abuse_head_is_below_the_floor
 
 def test_a_post_stopped_early_takes_its_tone_from_the_exits_negative_head() -> None:
     settled = tiny_exit(floor=0.3).settled_scores(np.array([0.0, 1.0], dtype=np.float32))
-    assert settled is not None and settled.stage == EARLY_EXIT and not settled.by_model
+    assert settled is not None and settled.stage == EARLY_EXIT
     assert settled.negative == pytest.approx(1 / (1 + math.exp(-2.0)))
     assert settled.offensive == settled.hate == settled.targeted_insult < 0.3
 

@@ -39,11 +39,6 @@ class HeadScores:
     target: str | None
     stage: str
 
-    @property
-    def by_model(self) -> bool:
-        """True when the text went through the whole transformer."""
-        return self.stage == WHOLE_MODEL
-
     def as_scores(self) -> dict[str, float]:
         return {"offensive": self.offensive, "hate": self.hate,
                 "targeted_insult": self.targeted_insult, "negative": self.negative}
@@ -109,10 +104,9 @@ class Gate:
             return None
         # The tone head only matters for the posts settled here: skip it for the rest.
         abuse = max(deciding.values())
-        negative = (self._probability("negative", vector, norm) if "negative" in self.weights
-                    else abuse)
-        return HeadScores(offensive=abuse, hate=abuse, targeted_insult=abuse, negative=negative,
-                          target=None, stage=GATE)
+        return HeadScores(offensive=abuse, hate=abuse, targeted_insult=abuse,
+                          negative=self._probability("negative", vector, norm), target=None,
+                          stage=GATE)
 
 
 class EarlyExit:
@@ -176,6 +170,7 @@ class LanguageModel:
         env_threads = os.environ.get("POSTGUARD_MODEL_THREADS")
         self.threads = threads or (int(env_threads) if env_threads else None)
         self._lower: Any = None
+        self._lower_outputs: list[str] = []
         self._upper: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -197,9 +192,11 @@ class LanguageModel:
         tokenizer.enable_truncation(max_length=self.max_length)
         tokenizer.no_padding()
         self._tokenizer = tokenizer
-        # Last: the other threads wait on the lock only until this one is set.
-        self._lower = onnxruntime.InferenceSession(
+        lower = onnxruntime.InferenceSession(
             str(self.directory / "lower.onnx"), options, providers=["CPUExecutionProvider"])
+        self._lower_outputs = [output.name for output in lower.get_outputs()]
+        # Last: the other threads wait on the lock only until this one is set.
+        self._lower = lower
 
     def _calibrated(self, head: str, logit: float) -> float:
         calibration = self.calibration[head]
@@ -216,9 +213,8 @@ class LanguageModel:
         encoding = self._tokenizer.encode(text)
         ids = np.array([encoding.ids], dtype=np.int64)
         mask = np.array([encoding.attention_mask], dtype=np.int64)
-        names = [output.name for output in self._lower.get_outputs()]
-        outputs = self._lower.run(names, {"input_ids": ids, "attention_mask": mask})
-        return dict(zip(names, outputs, strict=True)), mask
+        outputs = self._lower.run(self._lower_outputs, {"input_ids": ids, "attention_mask": mask})
+        return dict(zip(self._lower_outputs, outputs, strict=True)), mask
 
     def _pooled(self, lower: dict[str, Any], mask: Any) -> Any:
         """Mean of the lower layers' token states, as the heads pool the upper layers'."""
