@@ -146,12 +146,14 @@ def trained_model() -> str:
 
 def engine_state() -> str:
     def git(*args: str) -> str:
+        # Not stripped: a porcelain line's status column may begin with a space (" M src/...").
         done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
                               check=False)
-        return done.stdout.strip()
+        return done.stdout
 
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = [line[3:] for line in git("status", "--porcelain", "--", "src").splitlines()]
+    commit = git("rev-parse", "--short", "HEAD").strip() or "unknown"
+    changed = [line[3:] for line in git("status", "--porcelain", "--", "src").splitlines()
+               if line.strip()]
     tree = f"uncommitted changes in {', '.join(changed)}" if changed else "clean tree"
     checker = Checker(load_demo_school())
     scores = ", ".join(sorted(checker.check(Post(text="A quick look at the scores.")).scores))

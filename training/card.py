@@ -53,10 +53,10 @@ training/.venv/bin/python training/train.py --data ../shared/data
 ```
 
 Settings: {settings}. {examples:,} training examples; {minutes} minutes on {machine}.
-The checkpoint kept is the one with the best mean macro-F1 over offensive (TweetEval val), toxic
-(HateXplain held-out half), hate (TweetEval val) and hate (HateXplain held-out half): HatEval's
-own validation split is known not to predict its test split, so a source unseen in training
-counts as much.
+The model is checkpointed {evals} times an epoch{averaged}. The candidate kept ({kept}) is the
+one with the best mean macro-F1 over offensive (TweetEval val), toxic (HateXplain held-out half), hate (TweetEval
+val) and hate (HateXplain held-out half): HatEval's own validation split is known not to predict
+its test split, so a source unseen in training counts as much.
 
 ## Validation figures (never test figures)
 
@@ -202,6 +202,13 @@ def _cross_source() -> str:
     return "\n".join(lines)
 
 
+def _kept(history: list[dict]) -> str:
+    """Which candidate training kept: the first with the best selection score."""
+    best = max(history, key=lambda entry: entry["selection"])
+    step = best["step"]
+    return step if isinstance(step, str) else f"step {step:,}"
+
+
 def render(directory: Path = OUT) -> str:
     config = json.loads((directory / "config.json").read_text())
     validation = json.loads((directory / "validation.json").read_text())
@@ -224,7 +231,13 @@ def render(directory: Path = OUT) -> str:
     training = config["training"]
     settings = ", ".join(f"{key} {training[key]}" for key in
                          ("epochs", "batch_size", "lr", "max_length", "seed"))
+    kept = _kept(validation["history"])
+    average = int(training.get("average", "1"))
+    averaged = (f"; the means of the last 2 to {average} checkpoints' weights are candidates "
+                "too, since weights averaged along the end of a run often generalise better "
+                "than any one of them") if average > 1 else ""
     return TEMPLATE.format(
+        evals=training.get("evals_per_epoch", "2"), averaged=averaged, kept=kept,
         davidson=training.get("davidson_sample", "?"),
         repeat=training.get("hatexplain_repeat", "1"), settings=settings,
         examples=config["train_examples"], minutes=config["minutes"],

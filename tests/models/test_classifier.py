@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "language_sample.jsonl"
 needs_model = pytest.mark.skipif(not model_available(), reason="no trained model shipped")
 # Written for this project: the gate distrusts "kill", the encoder's lower layers see a bake sale.
-EARLY_EXIT_EXAMPLE = "Bake sale tomorrow: I am going to kill it with these lemon drizzle slices"
+EARLY_EXIT_EXAMPLE = "My feet are killing me after the sponsored walk"
 
 
 def tiny_gate(floor: float = 0.3) -> Gate:
@@ -44,6 +44,12 @@ def tiny_gate(floor: float = 0.3) -> Gate:
 
 def test_text_is_cleaned_as_in_training() -> None:
     assert clean("@Bob look https://x.co/a &amp; URL") == "@user look &"
+
+
+def test_a_run_of_reply_handles_counts_as_one_mention() -> None:
+    # OLID replies open with up to a dozen handles, which would push the words past the
+    # model's window; a handle later in the post is kept.
+    assert clean("@Ann @Bob  @USER <user> you liar, ask @Cy") == "@user you liar, ask @user"
 
 
 def test_terms_are_words_and_word_pairs() -> None:

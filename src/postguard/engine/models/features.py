@@ -12,12 +12,15 @@ from itertools import pairwise
 WORD = re.compile(r"[a-z0-9@#']+")
 MENTION = re.compile(r"@\w+|<user>|@USER")
 LINK = re.compile(r"https?://\S+|\bURL\b|<url>")
+# A reply to a thread opens with every participant's handle: "@user @user @user you liar".
+MENTION_RUN = re.compile(r"@user(?:\s+@user)+")
 
 
 def clean(text: str) -> str:
-    """One form for every source: @user for mentions, no links, single spaces."""
+    """One form for every source: @user for mentions (a run of them counts once, so the
+    handles do not crowd the words out of the model's window), no links, single spaces."""
     text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-    text = MENTION.sub("@user", text)
+    text = MENTION_RUN.sub("@user", MENTION.sub("@user", text))
     text = LINK.sub("", text)
     return " ".join(text.split())
 
