@@ -123,10 +123,10 @@ def main(data: Path = ROOT.parent / "shared" / "data", out: Path = classifier.MO
              for name, (weights, bias) in heads.items()}
     floor = floor_for_recall(probs["abuse"], y_valid["abuse"], RECALL)
     report = {"layers": LAYERS, **stage_report(probs, y_valid, floor, RECALL)}
-    spec = {"hidden": json.loads((out / "config.json").read_text())["split"]["hidden"],
-            "heads": {name: {"weights": [round(float(w), 6) for w in weights], "bias": bias,
-                             "floor": floor if name == "abuse" else None}
-                      for name, (weights, bias) in heads.items()}}
+    # Which tensor the heads read is the split's, in config.json: not repeated here.
+    spec = {"heads": {name: {"weights": [round(float(w), 6) for w in weights], "bias": bias,
+                               "floor": floor if name == "abuse" else None}
+                        for name, (weights, bias) in heads.items()}}
     write_stage(out, "exit.json", spec, "early_exit", report)
     return report
 

@@ -31,7 +31,7 @@ from postguard.engine.models.features import clean, terms
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "tests" / "data" / "language_sample.jsonl"
 needs_model = pytest.mark.skipif(not model_available(), reason="no trained model shipped")
-# Written for this project: the gate distrusts "kill", the encoder's lower layers see a bake sale.
+# Written for this project: the gate distrusts "killing", the encoder's lower layers see sore feet.
 EARLY_EXIT_EXAMPLE = "My feet are killing me after the sponsored walk"
 
 
@@ -106,7 +106,7 @@ def tiny_exit(floor: float = 0.3) -> EarlyExit:
     # Two features of the pooled lower layers: the first reads abuse, the second tone.
     heads = {"abuse": {"weights": [4.0, 0.0], "bias": -2.0, "floor": floor},
              "negative": {"weights": [0.0, 4.0], "bias": -2.0, "floor": None}}
-    return EarlyExit({"hidden": "layer.2", "heads": heads})
+    return EarlyExit({"heads": heads})
 
 
 def test_the_early_exit_stops_a_post_only_when_its_abuse_head_is_below_the_floor() -> None:
