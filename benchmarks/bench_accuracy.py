@@ -172,9 +172,9 @@ def pair(first: float | None, second: float | None) -> str:
 
 def table(results: Sequence[tuple[DataSet, dict[str, Any], Report]]) -> list[str]:
     rows = ["| data set (validation split) | category | labelled | PostGuard P / R | "
-            "PostGuard F1 | PostGuard AUC | alt-profanity-check P / R | alt-profanity-check F1 "
-            "| alt-profanity-check AUC |",
-            "|---|---|---:|---|---:|---:|---|---:|---:|"]
+            "PostGuard F1 | PostGuard macro-F1 | PostGuard AUC | alt-profanity-check P / R | "
+            "alt-profanity-check F1 | alt-profanity-check macro-F1 | alt-profanity-check AUC |",
+            "|---|---|---:|---|---:|---:|---:|---|---:|---:|---:|"]
     for data_set, ours, theirs in results:
         name = f"{data_set.name}, {len(data_set.records):,} posts"
         by_category = {item.category: item for item in theirs.categories}
@@ -182,18 +182,21 @@ def table(results: Sequence[tuple[DataSet, dict[str, Any], Report]]) -> list[str
             mine, other = ours["categories"][category], by_category[category]
             rows.append(f"| {name} | {category} | {mine['support']:,} | "
                         f"{pair(mine['precision'], mine['recall'])} | {figure(mine['f1'])} | "
-                        f"{figure(mine['auc'])} | {pair(other.precision, other.recall)} | "
-                        f"{figure(other.f1)} | {figure(other.auc)} |")
-        rows.append(f"| {name} | **macro-F1** (labelled categories) | | | "
-                    f"**{figure(ours['macro_f1'])}** | | | **{figure(theirs.macro_f1)}** | |")
+                        f"**{figure(mine['macro_f1'])}** | {figure(mine['auc'])} | "
+                        f"{pair(other.precision, other.recall)} | {figure(other.f1)} | "
+                        f"**{figure(other.macro_f1)}** | {figure(other.auc)} |")
+        if len(ours["labelled_categories"]) > 1:
+            rows.append(f"| {name} | mean F1 over the labelled categories | | | "
+                        f"{figure(ours['macro_f1'])} | | | | {figure(theirs.macro_f1)} | | |")
         if not data_set.toxic_vs_normal:
             continue
         flagged, other_flagged = ours["flagged"], theirs.flagged.counts
-        rows.append(f"| {name} | toxic vs normal, macro-F1 (toxic: any label; PostGuard: any "
+        rows.append(f"| {name} | toxic vs normal (toxic: any label; PostGuard: any "
                     f"finding) | {flagged['support']:,} | "
                     f"{pair(flagged['precision'], flagged['recall'])} | "
-                    f"**{figure(flagged['macro_f1'])}** | | "
+                    f"{figure(flagged['f1'])} | **{figure(flagged['macro_f1'])}** | | "
                     f"{pair(precision(other_flagged), recall(other_flagged))} | "
+                    f"{figure(theirs.flagged.flagged_f1)} | "
                     f"**{figure(theirs.flagged.macro_f1)}** | |")
     return rows
 
@@ -245,7 +248,10 @@ def main(argv: Sequence[str] | None = None) -> None:
           "Posts are text only (no author, time or account), so the rules about pupils, the "
           "school and working time cannot fire; texts keep their @user / <user> placeholders.  ")
     print(f"alt-profanity-check: `predict_prob` ≥ {BASELINE_THRESHOLD} counts as both abusive "
-          "and discriminatory; its probability is its score for both.")
+          "and discriminatory; its probability is its score for both.  ")
+    print("F1 is the category's own (posts with it); macro-F1 is the mean of that and the F1 of "
+          "the posts without it, as OffensEval, HatEval and HateXplain score a yes/no task, and "
+          "so the figure to set beside published ones.")
     left_out = [f"{data_set.name}: {data_set.left_out} with no majority label left out"
                 for data_set in sets if data_set.left_out]
     if left_out:

@@ -200,6 +200,24 @@ def test_evaluate_omits_auc_when_a_post_has_no_score_for_the_category() -> None:
     assert report.categories[0].auc is None
 
 
+def test_a_categorys_macro_f1_averages_its_f1_and_the_f1_of_the_posts_without_it() -> None:
+    # 3 abusive posts, 2 found, 1 false alarm, 4 clean posts left clean: F1 4/6 and 8/10.
+    report = evaluate([outcome(["abusive"], ["abusive"]), outcome(["abusive"], ["abusive"]),
+                       outcome(["abusive"], []), outcome([], ["abusive"]),
+                       *(outcome([], []) for _ in range(4))])
+    abusive = report.categories[0]
+    assert abusive.f1 == pytest.approx(4 / 6)
+    assert abusive.clean_f1 == pytest.approx(8 / 10)
+    assert abusive.macro_f1 == pytest.approx((4 / 6 + 8 / 10) / 2)
+
+
+def test_a_false_alarm_in_a_category_nobody_labelled_counts_against_its_clean_f1() -> None:
+    report = evaluate([outcome([], ["disrepute"]), outcome([], [])])
+    disrepute = report.categories[0]
+    assert (disrepute.f1, disrepute.clean_f1) == (0.0, pytest.approx(2 / 3))
+    assert disrepute.macro_f1 == pytest.approx(1 / 3)
+
+
 def test_flagged_vs_clean_counts_any_label_against_any_finding() -> None:
     report = evaluate([outcome(["abusive"], ["abusive"]), outcome(["abusive"], []),
                        outcome([], ["disrepute"]), outcome([], [])])
@@ -242,6 +260,12 @@ def test_eval_counts_a_category_as_found_exactly_when_check_finds_it(
 def test_eval_finds_every_named_pupil_in_the_demo_school(labelled: Path) -> None:
     body = json.loads(invoke("eval", str(labelled), "--school", SCHOOL, "--json").stdout)
     assert body["categories"]["pupil_identification"]["recall"] == 1.0
+
+
+def test_eval_json_gives_each_categorys_two_class_macro_f1(labelled: Path) -> None:
+    row = json.loads(invoke("eval", str(labelled), "--school", SCHOOL,
+                            "--json").stdout)["categories"]["abusive"]
+    assert row["macro_f1"] == pytest.approx((row["f1"] + row["clean_f1"]) / 2, abs=1e-4)
 
 
 def test_eval_gives_the_abusive_auc_from_the_engine_scores(labelled: Path) -> None:

@@ -529,14 +529,18 @@ def _print_report(report: evaluation.Report, label: str, setup: Setup) -> None:
     console.print(f"Evaluated {report.posts:,} posts from {label} against {setup.school.name}'s "
                   f"policy ({setup.pack.id} pack)", markup=False, soft_wrap=True)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in ("category", "labelled", "found", "right", "precision", "recall", "F1", "AUC"):
+    for column in ("category", "labelled", "found", "right", "precision", "recall", "F1",
+                   "macro-F1", "AUC"):
         table.add_column(column, justify="left" if column == "category" else "right",
                          no_wrap=column == "category")
     for item in report.categories:
         table.add_row(item.category, f"{item.counts.support:,}", f"{item.counts.predicted:,}",
                       f"{item.counts.tp:,}", _figure(item.precision), _figure(item.recall),
-                      _figure(item.f1), _figure(item.auc))
+                      _figure(item.f1), _figure(item.macro_f1), _figure(item.auc))
     console.print(table)
+    console.print("macro-F1 per category: the mean of its F1 and the F1 of the posts without it "
+                  "(as OffensEval and HatEval score a yes/no task).", markup=False,
+                  soft_wrap=True, style="dim")
     console.print(f"Macro-F1 over the labelled categories ({', '.join(report.labelled) or 'none'})"
                   f": {_figure(report.macro_f1)}", markup=False, soft_wrap=True)
     flagged = report.flagged

@@ -1,4 +1,5 @@
-"""How accurate the checker is on posts labelled by hand: per category precision, recall, F1, AUC.
+"""How accurate the checker is on posts labelled by hand: per category precision, recall, F1,
+two-class macro-F1 and AUC.
 
 Two halves:
 
@@ -164,11 +165,23 @@ class CategoryReport:
     def f1(self) -> float | None:
         return f1(self.counts)
 
+    @property
+    def clean_f1(self) -> float | None:
+        """F1 of the opposite question: is the post free of this category?"""
+        return f1(self.counts.flipped())
+
+    @property
+    def macro_f1(self) -> float | None:
+        """The mean of the category's F1 and its clean F1: how the shared tasks (OffensEval,
+        HatEval, HateXplain) score a yes/no question, so that published figures compare."""
+        return macro_f1([self.f1, self.clean_f1])
+
     def as_dict(self) -> dict[str, Any]:
         return {"support": self.counts.support, "predicted": self.counts.predicted,
                 "true_positives": self.counts.tp, "false_positives": self.counts.fp,
                 "false_negatives": self.counts.fn, "precision": _rounded(self.precision),
                 "recall": _rounded(self.recall), "f1": _rounded(self.f1),
+                "clean_f1": _rounded(self.clean_f1), "macro_f1": _rounded(self.macro_f1),
                 "auc": _rounded(self.auc)}
 
 

@@ -52,6 +52,27 @@ def test_a_run_of_reply_handles_counts_as_one_mention() -> None:
     assert clean("@Ann @Bob  @USER <user> you liar, ask @Cy") == "@user you liar, ask @user"
 
 
+def test_html_references_are_unescaped_as_in_the_source_tweets() -> None:
+    assert clean("Fish &amp; chips &#8220;tonight&#8221;") == "Fish & chips \u201ctonight\u201d"
+
+
+def test_an_emoji_reaches_the_model_as_its_name_in_words() -> None:
+    # The encoder's vocabulary has no emoji: without this, both were one unknown token.
+    assert clean("Well done Year 6 \U0001F44F") == "Well done Year 6 clapping hands sign"
+    assert clean("you disgrace \U0001F595") == (
+        "you disgrace reversed hand with middle finger extended")
+
+
+def test_a_run_of_one_emoji_counts_once_and_skin_tones_and_flags_are_simplified() -> None:
+    assert clean("\U0001F602\U0001F602 \U0001F602 so funny") == "face with tears of joy so funny"
+    assert clean("thank you \U0001F64F\U0001F3FD") == "thank you person with folded hands"
+    assert clean("go \U0001F1EC\U0001F1E7 go") == "go flag go"
+
+
+def test_accented_letters_are_not_emoji() -> None:
+    assert clean("Caf\u00e9 na\u0131\u0308ve") == "Caf\u00e9 na\u0131\u0308ve"
+
+
 def test_terms_are_words_and_word_pairs() -> None:
     assert terms("You idiot!") == ["you", "idiot", "you idiot"]
 
