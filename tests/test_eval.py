@@ -274,11 +274,14 @@ def test_eval_gives_the_abusive_auc_from_the_engine_scores(labelled: Path) -> No
     assert body["categories"]["pupil_identification"]["auc"] is None
 
 
-def test_eval_prints_a_table_and_the_macro_f1(labelled: Path) -> None:
+def test_eval_prints_a_table_with_each_categorys_macro_f1_and_the_mean_f1(
+        labelled: Path) -> None:
     result = invoke("eval", str(labelled), "--school", SCHOOL)
     assert result.exit_code == 0
     assert "pupil_identification" in result.stdout
-    assert "Macro-F1 over the labelled categories (pupil_identification, disrepute, abusive, " \
+    assert "macro-F1 per category: the mean of its F1 and the F1 of the posts without it" \
+        in result.stdout
+    assert "Mean F1 over the labelled categories (pupil_identification, disrepute, abusive, " \
            "discriminatory):" in result.stdout
 
 

@@ -541,7 +541,7 @@ def _print_report(report: evaluation.Report, label: str, setup: Setup) -> None:
     console.print("macro-F1 per category: the mean of its F1 and the F1 of the posts without it "
                   "(as OffensEval and HatEval score a yes/no task).", markup=False,
                   soft_wrap=True, style="dim")
-    console.print(f"Macro-F1 over the labelled categories ({', '.join(report.labelled) or 'none'})"
+    console.print(f"Mean F1 over the labelled categories ({', '.join(report.labelled) or 'none'})"
                   f": {_figure(report.macro_f1)}", markup=False, soft_wrap=True)
     flagged = report.flagged
     console.print(f"Labelled with any category vs clean (any finding counts): macro-F1 "
