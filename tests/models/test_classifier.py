@@ -11,6 +11,7 @@ import json
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -243,14 +244,36 @@ def test_the_shipped_model_fits_in_the_repository() -> None:
     assert size <= 40 * 1024 * 1024
 
 
-@needs_model
-def test_the_model_card_shows_the_shipped_models_own_figures() -> None:
-    # The card is rendered from config.json and validation.json (training/card.py): a model
-    # retrained or a cascade stage refitted without rewriting its card would fail here.
+def training_card() -> Any:
     spec = importlib.util.spec_from_file_location("postguard_training_card",
                                                   ROOT / "training" / "card.py")
     assert spec is not None and spec.loader is not None
     card = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(card)
+    return card
+
+
+@needs_model
+def test_the_model_card_shows_the_shipped_models_own_figures() -> None:
+    # The card is rendered from config.json and validation.json (training/card.py): a model
+    # retrained or a cascade stage refitted without rewriting its card would fail here.
     shipped = (classifier.MODEL_DIR / "MODEL_CARD.md").read_text()
-    assert card.render(classifier.MODEL_DIR) == shipped
+    assert training_card().render(classifier.MODEL_DIR) == shipped
+
+
+def test_the_model_card_gives_one_command_for_a_single_run() -> None:
+    commands, soup = training_card()._commands({"seed": "13"})
+    assert commands == "training/.venv/bin/python training/train.py --data ../shared/data"
+    assert soup == ""
+
+
+def test_the_model_card_gives_the_runs_and_the_soup_command_for_a_soup() -> None:
+    commands, soup = training_card()._commands({"seed": "13", "soup": [
+        {"run": "training/runs/a", "order_seed": "13"},
+        {"run": "training/runs/b", "order_seed": "21"}]})
+    lines = commands.splitlines()
+    assert lines[1].endswith("--weights-only --out training/runs/a &")
+    assert lines[2].endswith("--weights-only --out training/runs/b --order-seed 21 &")
+    assert lines[-1] == ("training/.venv/bin/python training/soup.py training/runs/a "
+                         "training/runs/b")
+    assert "order seeds 13, 21" in soup
