@@ -1,5 +1,5 @@
 """Average the weights of runs that started from the same weights (a model soup), and ship the
-soup only if it beats each run and the model now shipped.
+soup only if it beats each run and is no worse than the model now shipped.
 
     training/.venv/bin/python training/train.py --out training/runs/a --weights-only
     training/.venv/bin/python training/train.py --out training/runs/b --order-seed 21 \\
@@ -12,7 +12,7 @@ usually stay in one basin of the loss, and the mean of their weights behaves lik
 them at the cost of one model (Wortsman et al. 2022, "Model soups"). Whether it does here is
 measured, not assumed: every run alone and the soup are scored with train.py's selection score
 on the validation sets, and the soup is written to the engine's folder (or ``--out``) only if it
-scores best, above the shipped model's own selection score too.
+scores best, and no lower than the shipped model's own selection score.
 
 On a 2-core machine, two ``--weights-only`` runs side by side, each started with
 ``OMP_NUM_THREADS=1``, finish sooner than the same runs one after the other on two threads.
@@ -107,7 +107,9 @@ def main(argv: list[str] | None = None) -> None:
                if args.shipped.exists() else None)
     (args.runs[0].parent / "soup.json").write_text(json.dumps(
         {"shipped_selection_score": shipped, "candidates": history}, indent=2) + "\n")
-    if name != soup_name or (shipped is not None and score <= shipped):
+    # A tie with the shipped model is that model made again: written, so that the README's
+    # commands reproduce it.
+    if name != soup_name or (shipped is not None and score < shipped):
         print(f"kept nothing: the best candidate is {name} ({score:.4f}); the shipped model "
               f"scores {shipped}")
         return
