@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.metrics import f1_score, roc_auc_score
 
 from data import Corpus, load
-from train import best_threshold, fit_temperature
+from train import best_threshold, fit_temperature, shared_threshold
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -36,20 +36,6 @@ SOURCES = {
     "hate": (("hate", "hate"), ("hatexplain", "hate")),
     "negative": (("negative", "negative"),),
 }
-
-
-def shared_threshold(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float]:
-    """The one threshold with the best mean, over the sets, of each set's macro-F1.
-
-    Each set is scored on its own, as the targets are; pooling the posts instead would let the
-    larger set choose the threshold."""
-    best = (0.5, -1.0)
-    for threshold in np.linspace(0.05, 0.95, 91):
-        score = float(np.mean([f1_score(truth, probs >= threshold, average="macro")
-                               for truth, probs in parts]))
-        if score > best[1]:
-            best = (float(threshold), score)
-    return best
 
 
 def logits_of(model: classifier.LanguageModel, corpus: Corpus) -> dict[str, np.ndarray]:
@@ -71,19 +57,19 @@ def main(directory: Path = classifier.MODEL_DIR, corpus: Corpus | None = None,
     shipped: dict[str, dict] = {}
     for head, parts in SOURCES.items():
         column = columns.index(head)
-        labels = np.concatenate([[ex.label(label) for ex in corpus.validation[name]]
-                                 for name, label in parts])
-        raw = np.concatenate([logits[name][:, column] for name, _ in parts])
-        temperature = fit_temperature(labels, raw)
+        truths = {name: np.array([ex.label(label) for ex in corpus.validation[name]])
+                  for name, label in parts}
+        raws = {name: logits[name][:, column] for name, _ in parts}
+        temperature = fit_temperature(np.concatenate(list(truths.values())),
+                                      np.concatenate(list(raws.values())))
         threshold, f1 = shared_threshold(
-            [(np.array([ex.label(label) for ex in corpus.validation[name]]),
-              1 / (1 + np.exp(-logits[name][:, column] / temperature))) for name, label in parts])
+            [(truths[name], 1 / (1 + np.exp(-raws[name] / temperature))) for name, _ in parts])
         shift = math.log(threshold / (1 - threshold))
         calibration[head] = {"temperature": temperature, "shift": shift,
                              "validation_macro_f1": round(f1, 4)}
         for name, label in parts:
-            truth = np.array([ex.label(label) for ex in corpus.validation[name]])
-            probs = 1 / (1 + np.exp(-(logits[name][:, column] / temperature - shift)))
+            truth = truths[name]
+            probs = 1 / (1 + np.exp(-(raws[name] / temperature - shift)))
             _, own_f1 = best_threshold(truth, probs)
             shipped[f"{name}/{label}"] = {
                 "macro_f1_at_0.5": round(float(f1_score(truth, probs >= 0.5, average="macro")),

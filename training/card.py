@@ -209,15 +209,15 @@ def _commands(training: dict) -> tuple[str, str]:
     runs = training.get("soup")
     if not runs:
         return train, ""
-    lines = ["# two runs side by side, one thread each; then their mean"]
+    lines = [f"# {len(runs)} runs side by side, one thread each; then their mean"]
     for run in runs:
         order = "" if run["order_seed"] == training["seed"] else f" --order-seed {run['order_seed']}"
         lines.append(f"OMP_NUM_THREADS=1 {train} --weights-only --out {run['run']}{order} &")
     lines += ["wait", "training/.venv/bin/python training/soup.py "
               + " ".join(run["run"] for run in runs)]
     seeds = ", ".join(run["order_seed"] for run in runs)
-    soup = (" Two runs start from the same weights (seed " + training["seed"] + ") and differ only "
-            f"in the order of their batches and their dropout (order seeds {seeds}); "
+    soup = (f" {len(runs)} runs start from the same weights (seed {training['seed']}) and differ "
+            f"only in the order of their batches and their dropout (order seeds {seeds}); "
             "`training/soup.py` averages their kept weights (a model soup, Wortsman et al. "
             "2022), and each run alone and the soup are candidates.")
     return "\n".join(lines), soup
@@ -259,7 +259,8 @@ def render(directory: Path = OUT) -> str:
                 "than any one of them") if average > 1 else ""
     commands, soup = _commands(training)
     return TEMPLATE.format(
-        commands=commands, soup=soup, evals=training.get("evals_per_epoch", "2"), averaged=averaged, kept=kept,
+        commands=commands, soup=soup, evals=training.get("evals_per_epoch", "2"),
+        averaged=averaged, kept=kept,
         davidson=training.get("davidson_sample", "?"),
         repeat=training.get("hatexplain_repeat", "1"), settings=settings,
         examples=config["train_examples"], minutes=config["minutes"],

@@ -110,11 +110,19 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 def best_threshold(labels: np.ndarray, probs: np.ndarray) -> tuple[float, float]:
     """The decision threshold that maximises macro-F1 on this validation set."""
+    return shared_threshold([(labels, probs)])
+
+
+def shared_threshold(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float]:
+    """The one threshold with the best mean, over the (labels, probabilities) sets, of each
+    set's macro-F1. Each set is scored on its own, as the targets are; pooling the posts
+    instead would let the larger set choose the threshold."""
     best = (0.5, -1.0)
     for threshold in np.linspace(0.05, 0.95, 91):
-        score = f1_score(labels, probs >= threshold, average="macro")
+        score = float(np.mean([f1_score(labels, probs >= threshold, average="macro")
+                               for labels, probs in parts]))
         if score > best[1]:
-            best = (float(threshold), float(score))
+            best = (float(threshold), score)
     return best
 
 
