@@ -267,7 +267,7 @@ def main() -> None:
     parser.add_argument("--order-seed", type=int, default=None,
                         help="order of the batches and dropout (default: --seed)")
     parser.add_argument("--weights-only", action="store_true",
-                        help="stop after writing selected.pt and validation.json")
+                        help="stop after writing selected.pt and run.json (for soup.py)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--limit", type=int, default=0, help="train on N examples (smoke test)")
     args = parser.parse_args()
