@@ -237,10 +237,20 @@ def _cross_source() -> str:
 def _commands(training: dict) -> tuple[str, str]:
     """The commands that made the model, and a sentence on the soup where it is one."""
     train = "training/.venv/bin/python training/train.py --data ../shared/data"
+    teacher: list[str] = []
+    if training.get("teacher", "None") != "None":
+        teacher = [
+            "# the teacher (training/teacher.py), then its logits for the training table",
+            "training/.venv/bin/pip install -r training/requirements-compare.txt",
+            "training/.venv/bin/python training/teacher.py --data ../shared/data --only mpnet",
+            "training/.venv/bin/python training/teacher.py --data ../shared/data --logits"]
+        train += f" --teacher {training['teacher']}"
+        if training.get("distil_weight", "None") not in ("None", "1.0"):
+            train += f" --distil-weight {training['distil_weight']}"
     runs = training.get("soup")
     if not runs:
-        return train, ""
-    lines = [f"# {len(runs)} runs side by side, one thread each; then their mean"]
+        return "\n".join([*teacher, train]), ""
+    lines = [*teacher, f"# {len(runs)} runs side by side, one thread each; then their mean"]
     for run in runs:
         order = "" if run["order_seed"] == training["seed"] else f" --order-seed {run['order_seed']}"
         lines.append(f"OMP_NUM_THREADS=1 {train} --weights-only --out {run['run']}{order} &")

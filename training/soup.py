@@ -32,7 +32,7 @@ from data import load
 
 # Settings that must agree for runs' weights to be averaged (everything but the batch order).
 SAME = ("seed", "epochs", "batch_size", "lr", "max_length", "davidson_sample",
-        "hatexplain_repeat", "data", "limit")
+        "hatexplain_repeat", "data", "limit", "teacher", "distil_weight")
 
 
 class SoupError(SystemExit):
@@ -58,8 +58,9 @@ def check_compatible(runs: dict[Path, dict]) -> dict[str, str]:
     """The runs' shared settings; refuses runs that did not start from the same weights."""
     first_folder, first = next(iter(runs.items()))
     for folder, run in runs.items():
-        differing = [key for key in SAME
-                     if run["training"].get(key) != first["training"].get(key)]
+        # A setting a run predates counts as unset ("None", as train.py records it).
+        differing = [key for key in SAME if run["training"].get(key, "None")
+                     != first["training"].get(key, "None")]
         if differing:
             raise SoupError(f"{folder}/run.json: not the same {', '.join(differing)} as "
                             f"{first_folder}/run.json; only runs that differ in --order-seed "

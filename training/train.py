@@ -285,8 +285,8 @@ def main() -> None:
                         help="stop after writing selected.pt and run.json (for soup.py)")
     parser.add_argument("--teacher", type=Path, default=None,
                         help="a teacher's offensive logits (teacher.py --logits) to distil from")
-    parser.add_argument("--distil-weight", type=float, default=1.0,
-                        help="weight of the distillation loss, with --teacher")
+    parser.add_argument("--distil-weight", type=float, default=None,
+                        help="weight of the distillation loss, with --teacher (default 1)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--limit", type=int, default=0, help="train on N examples (smoke test)")
     args = parser.parse_args()
@@ -326,7 +326,7 @@ def main() -> None:
                                  lr=args.lr, max_length=args.max_length, seed=args.seed,
                                  evals_per_epoch=args.evals_per_epoch, on_evaluation=checkpoint,
                                  order_seed=args.order_seed,
-                                 distil_weight=args.distil_weight if args.teacher else 0.0)
+                                 distil_weight=distil_weight(args))
     # Weights averaged along the end of the run (Izmailov et al. 2018, "Averaging weights leads
     # to wider optima") often generalise better than any one checkpoint, at no cost at run time.
     for count in range(2, min(args.average, len(states)) + 1):
@@ -371,6 +371,13 @@ def attach_teacher(train: list[Example], path: Path) -> int:
             ex.teacher = float(sigmoid(np.float64(logit)))
             taught += 1
     return taught
+
+
+def distil_weight(args: argparse.Namespace) -> float:
+    """The distillation loss's weight: none without a teacher, 1 unless --distil-weight says."""
+    if not args.teacher:
+        return 0.0
+    return 1.0 if args.distil_weight is None else args.distil_weight
 
 
 def machine() -> str:

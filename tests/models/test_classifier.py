@@ -267,6 +267,17 @@ def test_the_model_card_gives_one_command_for_a_single_run() -> None:
     assert soup == ""
 
 
+def test_the_model_card_gives_the_teacher_commands_for_a_distilled_model() -> None:
+    commands, _ = training_card()._commands(
+        {"seed": "13", "teacher": "training/runs/teacher/train_logits.json",
+         "distil_weight": "None"})
+    lines = commands.splitlines()
+    assert lines[2].endswith("training/teacher.py --data ../shared/data --only mpnet")
+    assert lines[3].endswith("training/teacher.py --data ../shared/data --logits")
+    assert lines[-1].endswith("train.py --data ../shared/data "
+                              "--teacher training/runs/teacher/train_logits.json")
+
+
 def test_the_model_card_gives_the_runs_and_the_soup_command_for_a_soup() -> None:
     commands, soup = training_card()._commands({"seed": "13", "soup": [
         {"run": "training/runs/a", "order_seed": "13"},
