@@ -363,7 +363,13 @@ def text_key(text: str) -> str:
 def attach_teacher(train: list[Example], path: Path) -> int:
     """Set each example's ``teacher`` probability from a file of teacher logits; returns how
     many examples got one. Examples of UNTAUGHT_SOURCES keep their hard labels only."""
-    logits = json.loads(path.read_text())
+    if not path.is_file():
+        raise SystemExit(f"{path}: no such file; write it with training/teacher.py --logits")
+    try:
+        logits = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise SystemExit(f"{path}, line {error.lineno}: not JSON ({error.msg}); write it again "
+                         "with training/teacher.py --logits") from None
     taught = 0
     for ex in train:
         logit = logits.get(text_key(ex.text))
