@@ -247,8 +247,6 @@ def _commands(training: dict) -> tuple[str, str]:
         train += f" --teacher {training['teacher']}"
         if training.get("distil_weight", "None") not in ("None", "1.0"):
             train += f" --distil-weight {training['distil_weight']}"
-    if training.get("toxic_head") == "True":
-        train += " --toxic-head"
     runs = training.get("soup")
     if not runs:
         return "\n".join([*teacher, train]), ""

