@@ -32,6 +32,7 @@ import torch
 from compare_encoders import minilm_path
 from data import load
 from teacher import fine_tune_and_score
+from train import warmup_then_decay
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "tapt.json"
@@ -40,7 +41,11 @@ ENCODER = ROOT / "training" / "runs" / "tapt" / "encoder"
 
 def masked(tokenizer, texts: list[str], max_length: int, rng: torch.Generator,
            probability: float = 0.15) -> dict[str, torch.Tensor]:
-    """BERT's masking: of the chosen tokens, 80% become [MASK], 10% a random word, 10% stay."""
+    """BERT's masking: of the chosen tokens, 80% become [MASK], 10% a random word, 10% stay.
+
+    Not transformers' DataCollatorForLanguageModeling: it draws from torch's global generator,
+    which dropout draws from too, so its masks would change with anything else in the run; this
+    one's own ``rng`` keeps them reproducible."""
     enc = tokenizer(texts, padding=True, truncation=True, max_length=max_length,
                     return_tensors="pt", return_special_tokens_mask=True)
     ids = enc["input_ids"].clone()
@@ -89,10 +94,7 @@ def adapt(texts: list[str], *, epochs: float, head_steps: int, batch_size: int, 
 
     def phase(first: int, last: int, parameters, rate: float) -> None:
         optimiser = torch.optim.AdamW(parameters, lr=rate, weight_decay=0.01)
-        total = last - first
-        warmup = max(1, int(0.06 * total))
-        scheduler = torch.optim.lr_scheduler.LambdaLR(
-            optimiser, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup))))
+        scheduler = warmup_then_decay(optimiser, last - first)
         losses: list[float] = []
         for step in range(first, last):
             if step % len(plan) == 0:

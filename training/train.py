@@ -44,6 +44,7 @@ def columns_of(training: dict[str, str]) -> tuple[str, ...]:
     """A run's columns, from its recorded settings (run.json's ``training``)."""
     return TOXIC_COLUMNS if training.get("toxic_head") == "True" else COLUMNS
 
+
 HEAD_WEIGHT = {"offensive": 1.0, "hate": 1.0, "targeted": 0.5, "target": 0.5, "negative": 0.5,
                "toxic": 1.0}
 
@@ -251,6 +252,14 @@ def new_model(encoder_path: Path | None = None,
     return MultiTask(encoder, encoder.config.hidden_size, columns=columns), tokenizer
 
 
+def warmup_then_decay(optimiser: torch.optim.Optimizer,
+                      steps: int) -> torch.optim.lr_scheduler.LambdaLR:
+    """The learning rate rises linearly over the first 6% of ``steps``, then falls to 0."""
+    warmup = max(1, int(0.06 * steps))
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
+
+
 def fine_tune(train: list[Example], *, epochs: float, batch_size: int, lr: float,
               max_length: int, seed: int, evals_per_epoch: int = 0,
               on_evaluation: Callable[[int, MultiTask, object], None] | None = None,
@@ -277,9 +286,7 @@ def fine_tune(train: list[Example], *, epochs: float, batch_size: int, lr: float
     plan = batches(train, tokenizer, batch_size, rng, shuffle=True)
     steps = int(len(plan) * epochs)
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    warmup = max(1, int(0.06 * steps))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
+    scheduler = warmup_then_decay(optimiser, steps)
     eval_every = max(1, len(plan) // evals_per_epoch) if evals_per_epoch else 0
     started = time.time()
     model.train()
